@@ -1,0 +1,50 @@
+package io.facestream.schemas;
+
+import java.util.List;
+import java.util.Map;
+
+import org.apache.kafka.common.serialization.Serdes;
+
+/**
+ * Every topic of the pipeline, its key, value type, partition count and settings.
+ *
+ * <p>Frames and everything derived from them are keyed by their source (request id, WebSocket
+ * session id, camera id), so all frames of one source land on one partition and keep their
+ * order through every stage.
+ */
+public final class Topics {
+
+    /** Enough for a full-HD camera frame or a phone photo the gateway has already shrunk; see README "Large photos". */
+    public static final int MAX_IMAGE_MESSAGE_BYTES = 4 * 1024 * 1024;
+
+    private static final int PIPELINE_PARTITIONS = 4;
+
+    private static final Map<String, String> IMAGE_TOPIC = Map.of(
+            "max.message.bytes", String.valueOf(MAX_IMAGE_MESSAGE_BYTES),
+            "retention.ms", String.valueOf(24 * 3600 * 1000L));
+
+    // Results carry embeddings-derived data only (boxes, names, similarities); keep a week for replay and analysis.
+    private static final Map<String, String> RESULT_TOPIC = Map.of("retention.ms", String.valueOf(7 * 24 * 3600 * 1000L));
+
+    public static final TypedTopic<String, Frame> FRAMES = new TypedTopic<>(
+            "facestream.frames", PIPELINE_PARTITIONS, Serdes.String(), AvroSerde.of(Frame.class), IMAGE_TOPIC);
+
+    public static final TypedTopic<String, DetectedFrame> DETECTED_FACES = new TypedTopic<>(
+            "facestream.faces.detected", PIPELINE_PARTITIONS, Serdes.String(), AvroSerde.of(DetectedFrame.class), IMAGE_TOPIC);
+
+    public static final TypedTopic<String, EmbeddedFrame> EMBEDDINGS = new TypedTopic<>(
+            "facestream.faces.embedded", PIPELINE_PARTITIONS, Serdes.String(), AvroSerde.of(EmbeddedFrame.class), RESULT_TOPIC);
+
+    public static final TypedTopic<String, MatchResult> MATCH_RESULTS = new TypedTopic<>(
+            "facestream.matches", PIPELINE_PARTITIONS, Serdes.String(), AvroSerde.of(MatchResult.class), RESULT_TOPIC);
+
+    /** Keyed by "model/personId"; compacted, so it always holds the latest state of every person. */
+    public static final TypedTopic<String, PersonChange> PERSON_CHANGES = new TypedTopic<>(
+            "facestream.people.changes", 1, Serdes.String(), AvroSerde.of(PersonChange.class),
+            Map.of("cleanup.policy", "compact"));
+
+    public static final List<TypedTopic<?, ?>> ALL = List.of(FRAMES, DETECTED_FACES, EMBEDDINGS, MATCH_RESULTS, PERSON_CHANGES);
+
+    private Topics() {
+    }
+}
