@@ -1,0 +1,19 @@
+package io.facestream.detector;
+
+import io.facestream.schemas.Settings;
+
+/**
+ * @param detector       manifest name of the detection model
+ * @param scoreThreshold YuNet scores real LFW faces as low as 0.86, so OpenCV's usual 0.9 would miss faces
+ */
+public record DetectorConfig(String bootstrapServers, String applicationId, int streamThreads, String detector, float scoreThreshold) {
+
+    public static DetectorConfig fromEnvironment() {
+        return new DetectorConfig(
+                Settings.kafkaBootstrapServers(),
+                Settings.get("FACESTREAM_DETECTOR_APPLICATION_ID", "facestream-detector"),
+                Settings.getInt("FACESTREAM_STREAM_THREADS", 1),
+                Settings.get("FACESTREAM_DETECTOR", "yunet"),
+                Settings.getFloat("FACESTREAM_DETECTION_SCORE_THRESHOLD", 0.6f));
+    }
+}

@@ -1,0 +1,50 @@
+package io.facestream.detector;
+
+import java.time.Duration;
+
+import org.apache.kafka.streams.KafkaStreams;
+
+import io.facestream.face.DetectorSettings;
+import io.facestream.face.FaceDetector;
+import io.facestream.face.YuNetDetector;
+import io.facestream.models.ModelStore;
+import io.facestream.schemas.PipelineStreams;
+import io.facestream.schemas.TopicBootstrap;
+
+/** The detector as a running service. */
+public final class DetectorService implements AutoCloseable {
+
+    private final FaceDetector detector;
+    private final KafkaStreams streams;
+
+    private DetectorService(DetectorConfig config, ModelStore models) {
+        if (!config.detector().equals("yunet")) {
+            throw new IllegalArgumentException("unknown detector " + config.detector() + "; available: yunet");
+        }
+        detector = YuNetDetector.create(models, DetectorSettings.defaults().withScoreThreshold(config.scoreThreshold()));
+        TopicBootstrap.ensureTopics(config.bootstrapServers());
+        streams = PipelineStreams.start(DetectorTopology.build(new FrameDetector(detector)),
+                PipelineStreams.properties(config.applicationId(), config.bootstrapServers(), config.streamThreads()), Duration.ofSeconds(60));
+    }
+
+    public static DetectorService start(DetectorConfig config, ModelStore models) {
+        return new DetectorService(config, models);
+    }
+
+    @Override
+    public void close() throws Exception {
+        streams.close(Duration.ofSeconds(10));
+        detector.close();
+    }
+
+    public static void main(String[] args) {
+        DetectorService service = start(DetectorConfig.fromEnvironment(), ModelStore.fromEnvironment());
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                service.close();
+            } catch (Exception e) {
+                Thread.currentThread().interrupt();
+            }
+        }));
+    }
+}

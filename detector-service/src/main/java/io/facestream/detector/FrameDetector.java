@@ -1,0 +1,72 @@
+package io.facestream.detector;
+
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.UUID;
+
+import org.opencv.core.Mat;
+
+import io.facestream.face.Face;
+import io.facestream.face.FaceDetector;
+import io.facestream.face.ImageDecodeException;
+import io.facestream.face.Images;
+import io.facestream.schemas.Box;
+import io.facestream.schemas.DetectedFace;
+import io.facestream.schemas.DetectedFrame;
+import io.facestream.schemas.Frame;
+import io.facestream.schemas.FrameHeader;
+import io.facestream.schemas.Operation;
+import io.facestream.schemas.Point;
+import io.facestream.schemas.Results;
+
+/** Finds the faces of one frame. */
+public final class FrameDetector {
+
+    private final FaceDetector detector;
+
+    public FrameDetector(FaceDetector detector) {
+        this.detector = detector;
+    }
+
+    public DetectedFrame detect(Frame frame) {
+        FrameHeader header = frame.getHeader();
+        DetectedFrame.Builder out = DetectedFrame.newBuilder().setHeader(header);
+        if (frame.getImage() == null) {
+            boolean needsNoImage = header.getOperation() == Operation.PING
+                    || (header.getOperation() == Operation.REGISTER && header.getFaceId() != null);
+            return needsNoImage ? out.build()
+                    : out.setError(Results.error(Results.INVALID_REQUEST, "the frame carries no image")).build();
+        }
+        byte[] bytes = bytes(frame.getImage());
+        Mat image;
+        try {
+            image = Images.decode(bytes);
+        } catch (ImageDecodeException e) {
+            return out.setError(Results.error(Results.INVALID_IMAGE, e.getMessage())).build();
+        }
+        try {
+            List<DetectedFace> faces = detector.detect(image).stream().map(FrameDetector::toRecord).toList();
+            return out.setImage(ByteBuffer.wrap(bytes)).setImageWidth(image.cols()).setImageHeight(image.rows()).setFaces(faces).build();
+        } finally {
+            image.release();
+        }
+    }
+
+    static DetectedFace toRecord(Face face) {
+        float[] l = face.landmarks();
+        List<Point> landmarks = List.of(new Point(l[0], l[1]), new Point(l[2], l[3]), new Point(l[4], l[5]), new Point(l[6], l[7]), new Point(l[8], l[9]));
+        return DetectedFace.newBuilder()
+                .setFaceId(UUID.randomUUID().toString())
+                .setBox(new Box(face.x(), face.y(), face.width(), face.height()))
+                .setLandmarks(landmarks)
+                .setScore(face.score())
+                .build();
+    }
+
+    static byte[] bytes(ByteBuffer buffer) {
+        ByteBuffer view = buffer.duplicate();
+        byte[] bytes = new byte[view.remaining()];
+        view.get(bytes);
+        return bytes;
+    }
+}

@@ -1,0 +1,47 @@
+package io.facestream.embedder;
+
+import java.time.Duration;
+
+import org.apache.kafka.streams.KafkaStreams;
+
+import io.facestream.face.FaceEmbedder;
+import io.facestream.face.OnnxFaceEmbedder;
+import io.facestream.face.Recognizer;
+import io.facestream.models.ModelStore;
+import io.facestream.schemas.PipelineStreams;
+import io.facestream.schemas.TopicBootstrap;
+
+/** The embedder as a running service. */
+public final class EmbedderService implements AutoCloseable {
+
+    private final FaceEmbedder embedder;
+    private final KafkaStreams streams;
+
+    private EmbedderService(EmbedderConfig config, ModelStore models) {
+        embedder = OnnxFaceEmbedder.create(Recognizer.byModelName(config.recognizer()), models);
+        TopicBootstrap.ensureTopics(config.bootstrapServers());
+        streams = PipelineStreams.start(EmbedderTopology.build(new FrameEmbedder(embedder)),
+                PipelineStreams.properties(config.applicationId(), config.bootstrapServers(), config.streamThreads()), Duration.ofSeconds(60));
+    }
+
+    public static EmbedderService start(EmbedderConfig config, ModelStore models) {
+        return new EmbedderService(config, models);
+    }
+
+    @Override
+    public void close() throws Exception {
+        streams.close(Duration.ofSeconds(10));
+        embedder.close();
+    }
+
+    public static void main(String[] args) {
+        EmbedderService service = start(EmbedderConfig.fromEnvironment(), ModelStore.fromEnvironment());
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                service.close();
+            } catch (Exception e) {
+                Thread.currentThread().interrupt();
+            }
+        }));
+    }
+}

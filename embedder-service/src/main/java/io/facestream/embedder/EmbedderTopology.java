@@ -1,0 +1,35 @@
+package io.facestream.embedder;
+
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Produced;
+
+import io.facestream.schemas.DetectedFrame;
+import io.facestream.schemas.EmbeddedFrame;
+import io.facestream.schemas.Results;
+import io.facestream.schemas.Topics;
+
+/** detected faces → embeddings. */
+public final class EmbedderTopology {
+
+    private EmbedderTopology() {
+    }
+
+    public static Topology build(FrameEmbedder embedder) {
+        StreamsBuilder builder = new StreamsBuilder();
+        builder.stream(Topics.DETECTED_FACES.name(), Consumed.with(Topics.DETECTED_FACES.keySerde(), Topics.DETECTED_FACES.valueSerde()))
+                .mapValues(frame -> embed(embedder, frame))
+                .to(Topics.EMBEDDINGS.name(), Produced.with(Topics.EMBEDDINGS.keySerde(), Topics.EMBEDDINGS.valueSerde()));
+        return builder.build();
+    }
+
+    private static EmbeddedFrame embed(FrameEmbedder embedder, DetectedFrame frame) {
+        try {
+            return embedder.embed(frame);
+        } catch (RuntimeException e) {
+            return EmbeddedFrame.newBuilder().setHeader(frame.getHeader())
+                    .setError(Results.error(Results.INTERNAL, "embedding failed: " + e.getMessage())).build();
+        }
+    }
+}

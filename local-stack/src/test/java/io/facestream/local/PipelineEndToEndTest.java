@@ -1,0 +1,247 @@
+package io.facestream.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.DriverManager;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * The whole path, as a user sees it: photos through two gateways, a real KRaft broker, the
+ * three Streams services on the real models, and the machine's PostgreSQL and Redis.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class PipelineEndToEndTest {
+
+    static final Path DATA = Path.of(System.getProperty("facestream.data.dir", "../../shared/data")).toAbsolutePath().normalize();
+    static final String SCHEMA = "e2e_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    static final String DATABASE_URL = System.getenv().getOrDefault("DATABASE_URL", "jdbc:postgresql://127.0.0.1:5432/test");
+
+    static LocalStack stack;
+    static Gateway first;
+    static Gateway second;
+    static String secondUrl;
+
+    @BeforeAll
+    static void start() throws Exception {
+        System.setProperty("facestream.db.schema", SCHEMA);
+        System.setProperty("facestream.redis.prefix", "facestream-test:" + SCHEMA + ":");
+        // Faces are kept 60 s in production; the expiry test should not wait a minute.
+        System.setProperty("facestream.recent.face.seconds", "4");
+        stack = LocalStack.start(new LocalStackConfig(Files.createTempDirectory("facestream-e2e"), 0, null, DATABASE_URL,
+                System.getenv().getOrDefault("REDIS_URL", "redis://127.0.0.1:6379"), LocalStack.freePort()));
+        first = new Gateway(stack.startGateway(0));
+        secondUrl = stack.startGateway(0);
+        second = new Gateway(secondUrl);
+        awaitHealthy(first);
+        awaitHealthy(second);
+    }
+
+    static void awaitHealthy(Gateway gateway) throws InterruptedException {
+        for (int i = 0; i < 60; i++) {
+            if (gateway.get("/actuator/health").status() == 200) {
+                return;
+            }
+            Thread.sleep(500);
+        }
+        throw new AssertionError("gateway not healthy: " + gateway.get("/actuator/health").body());
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (stack != null) {
+            stack.close();
+        }
+        try (var connection = DriverManager.getConnection(DATABASE_URL, "postgres", "");
+             var statement = connection.createStatement()) {
+            statement.execute("drop schema if exists " + SCHEMA + " cascade");
+        }
+        for (String key : new String[] {"facestream.db.schema", "facestream.redis.prefix", "facestream.recent.face.seconds"}) {
+            System.clearProperty(key);
+        }
+    }
+
+    static Path photo(String relative) {
+        return DATA.resolve(relative);
+    }
+
+    @Test
+    @Order(1)
+    void registeredPersonIsRecognizedFromAnotherPhotoAndAStrangerIsUnknown() {
+        Gateway.Answer registered = first.register("Barack Obama", photo("refs/obama/obama.jpg"));
+        assertThat(registered.status()).as(registered.body().toString()).isEqualTo(201);
+        long id = registered.body().get("id").asLong();
+
+        Gateway.Answer same = second.recognize(photo("refs/obama/obama2.jpg"));
+        assertThat(same.status()).isEqualTo(200);
+        JsonNode match = same.body().get("recognized_faces").get(0);
+        assertThat(match.get("name").asText()).isEqualTo("Barack Obama");
+        assertThat(match.get("id").asLong()).isEqualTo(id);
+        assertThat(match.get("similarity").asDouble()).isGreaterThan(same.body().get("threshold").asDouble());
+
+        Gateway.Answer stranger = first.recognize(photo("refs/biden/biden.jpg"));
+        assertThat(stranger.status()).isEqualTo(200);
+        assertThat(stranger.body().get("recognized_faces")).isEmpty();
+        assertThat(stranger.body().get("unknown_faces")).hasSize(1);
+    }
+
+    @Test
+    @Order(2)
+    void groupPhotosYieldEveryFace() {
+        Gateway.Answer two = first.detect(photo("groups/fr_two_people.jpg"));
+        assertThat(two.body().get("faces")).hasSize(2);
+        Gateway.Answer six = second.detect(photo("groups/fp_multiface.jpg"));
+        assertThat(six.body().get("faces")).hasSize(6);
+
+        // Obama is enrolled, Biden is not: one known, one unknown, each with its own box.
+        Gateway.Answer pair = first.recognize(photo("groups/fr_two_people.jpg"));
+        assertThat(pair.body().get("recognized_faces")).hasSize(1);
+        assertThat(pair.body().get("recognized_faces").get(0).get("name").asText()).isEqualTo("Barack Obama");
+        assertThat(pair.body().get("unknown_faces")).hasSize(1);
+    }
+
+    @Test
+    @Order(3)
+    void detectedFaceRegistersByIdWithinItsLifetimeAndNotAfter() throws Exception {
+        Gateway.Answer detected = first.detect(photo("refs/kit_harington/john1.jpeg"));
+        String faceId = detected.body().get("detections").get(0).get("face_id").asText();
+
+        Gateway.Answer registered = second.registerFace("Kit Harington", faceId);
+        assertThat(registered.status()).as(registered.body().toString()).isEqualTo(201);
+        Gateway.Answer recognized = first.recognize(photo("refs/kit_harington/john2.jpeg"));
+        assertThat(recognized.body().get("recognized_faces").get(0).get("name").asText()).isEqualTo("Kit Harington");
+
+        String laterFaceId = first.detect(photo("refs/rose_leslie/img1.jpg")).body().get("detections").get(0).get("face_id").asText();
+        Thread.sleep(5_000);
+        Gateway.Answer expired = first.registerFace("Rose Leslie", laterFaceId);
+        assertThat(expired.status()).isEqualTo(404);
+        assertThat(expired.body().get("message").asText()).contains("expired");
+    }
+
+    @Test
+    @Order(4)
+    void webSocketAnswersEveryFrameInOrder() throws Exception {
+        List<byte[]> frames = new ArrayList<>();
+        String[] photos = {"refs/obama/obama2.jpg", "refs/biden/biden2.jpg", "hard/noface_pilatus800.jpg", "refs/kit_harington/john2.jpeg"};
+        for (int i = 0; i < 12; i++) {
+            frames.add(Files.readAllBytes(photo(photos[i % photos.length])));
+        }
+        List<JsonNode> replies = new CopyOnWriteArrayList<>();
+        CountDownLatch all = new CountDownLatch(frames.size());
+        WebSocket socket = HttpClient.newHttpClient().newWebSocketBuilder()
+                .buildAsync(URI.create(secondUrl.replace("http", "ws") + "/ws/recognize"), new WebSocket.Listener() {
+                    private final StringBuilder text = new StringBuilder();
+
+                    @Override
+                    public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+                        text.append(data);
+                        if (last) {
+                            try {
+                                replies.add(Gateway.JSON.readTree(text.toString()));
+                            } catch (Exception e) {
+                                throw new IllegalStateException(e);
+                            }
+                            text.setLength(0);
+                            all.countDown();
+                        }
+                        ws.request(1);
+                        return null;
+                    }
+                }).get(10, TimeUnit.SECONDS);
+        for (byte[] frame : frames) {
+            socket.sendBinary(ByteBuffer.wrap(frame), true).get(10, TimeUnit.SECONDS);
+        }
+        assertThat(all.await(60, TimeUnit.SECONDS)).as("replies: " + replies.size()).isTrue();
+        socket.sendClose(WebSocket.NORMAL_CLOSURE, "done");
+
+        assertThat(replies.stream().map(r -> r.get("sequence").asInt()).toList())
+                .containsExactly(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11);
+        assertThat(replies.get(0).get("recognized_faces").get(0).get("name").asText()).isEqualTo("Barack Obama");
+        assertThat(replies.get(1).get("unknown_faces")).hasSize(1);
+        assertThat(replies.get(2).get("recognized_faces")).isEmpty();
+        assertThat(replies.get(2).get("unknown_faces")).isEmpty();
+    }
+
+    @Test
+    @Order(5)
+    void badInputGetsAClearErrorAndStoresNothing() throws Exception {
+        int before = people();
+        byte[] jpeg = Files.readAllBytes(photo("refs/obama/obama.jpg"));
+        List<Gateway.Answer> answers = List.of(
+                first.upload("/api/recognition/register", "notes.txt", "just some text".getBytes(), "Text File"),
+                first.upload("/api/recognition/register", "empty.jpg", new byte[0], "Empty"),
+                first.upload("/api/recognition/register", "half.jpg", Arrays.copyOf(jpeg, jpeg.length / 2), "Half"),
+                first.upload("/api/recognition/register", "broken.jpg", Files.readAllBytes(photo("hard/broken_jpeg_app1.jpg")), "Broken"),
+                first.register("Aircraft", photo("hard/noface_pilatus800.jpg")),
+                first.register("Two People", photo("groups/fr_two_people.jpg")),
+                first.recognize(photo("hard/noface_pilatus800.jpg")),
+                first.upload("/api/recognition/recognize", "notes.txt", "just some text".getBytes(), null));
+        for (Gateway.Answer answer : answers) {
+            assertThat(answer.status()).as(answer.body().toString()).isBetween(400, 499);
+            assertThat(answer.body().get("message").asText()).isNotBlank();
+        }
+        assertThat(people()).isEqualTo(before);
+        // Still answers a good request afterwards.
+        assertThat(first.recognize(photo("refs/obama/obama2.jpg")).status()).isEqualTo(200);
+    }
+
+    @Test
+    @Order(6)
+    void phonePhotoLargerThanKafkaDefaultLimitWorks() throws Exception {
+        Path large = photo("hard/large_deepface_img26.jpg");
+        assertThat(Files.size(large)).isGreaterThan(1_048_576);
+        Gateway.Answer answer = second.detect(large);
+        assertThat(answer.status()).isEqualTo(200);
+        JsonNode box = answer.body().get("faces").get(0);
+        // Answered in the original photo's pixels (1449×2173), not the shrunk copy's.
+        assertThat(box.get(0).asInt() + box.get(2).asInt()).isLessThanOrEqualTo(1449);
+        assertThat(box.get(2).asInt()).isGreaterThan(150);
+    }
+
+    @Test
+    @Order(7)
+    void twoGatewaysEachGetTheirOwnReplies() throws Exception {
+        List<CompletableFuture<Gateway.Answer>> answers = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            Gateway gateway = i % 2 == 0 ? first : second;
+            String photo = i % 2 == 0 ? "refs/obama/obama2.jpg" : "refs/kit_harington/john2.jpeg";
+            answers.add(CompletableFuture.supplyAsync(() -> gateway.recognize(photo(photo))));
+        }
+        for (int i = 0; i < answers.size(); i++) {
+            Gateway.Answer answer = answers.get(i).get(60, TimeUnit.SECONDS);
+            String expected = i % 2 == 0 ? "Barack Obama" : "Kit Harington";
+            assertThat(answer.body().get("recognized_faces").get(0).get("name").asText()).isEqualTo(expected);
+        }
+    }
+
+    static int people() throws Exception {
+        try (var connection = DriverManager.getConnection(DATABASE_URL, "postgres", "");
+             var statement = connection.createStatement();
+             var rs = statement.executeQuery("select count(*) from " + SCHEMA + ".person")) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+}

@@ -1,0 +1,64 @@
+package io.facestream.matcher;
+
+import java.util.Map;
+
+import io.facestream.schemas.Settings;
+
+/**
+ * Everything the matcher reads from its environment.
+ *
+ * @param thresholds cosine similarity at or above which a face is a known person, per recognizer.
+ *                   Calibrated on the labelled pairs in shared/data (see docs/quality.md); one
+ *                   FACESTREAM_MATCH_THRESHOLD overrides all.
+ */
+public record MatcherConfig(
+        String bootstrapServers,
+        String applicationId,
+        int streamThreads,
+        String databaseUrl,
+        String databaseUser,
+        String databasePassword,
+        String databaseSchema,
+        String redisUrl,
+        String redisPrefix,
+        int recentFaceSeconds,
+        Map<String, Float> thresholds) {
+
+    public static final Map<String, Float> CALIBRATED_THRESHOLDS = Map.of(
+            "arcface-mbf-int8", 0.30f,
+            "mobilefacenet-128", 0.45f);
+
+    public static MatcherConfig fromEnvironment() {
+        String override = Settings.get("FACESTREAM_MATCH_THRESHOLD", null);
+        Map<String, Float> thresholds = CALIBRATED_THRESHOLDS;
+        if (override != null) {
+            float value = Float.parseFloat(override);
+            thresholds = Map.of("arcface-mbf-int8", value, "mobilefacenet-128", value);
+        }
+        return new MatcherConfig(
+                Settings.kafkaBootstrapServers(),
+                Settings.get("FACESTREAM_MATCHER_APPLICATION_ID", "facestream-matcher"),
+                Settings.getInt("FACESTREAM_STREAM_THREADS", 1),
+                Settings.get("DATABASE_URL", "jdbc:postgresql://127.0.0.1:5432/test"),
+                Settings.get("DATABASE_USER", "postgres"),
+                Settings.get("DATABASE_PASSWORD", ""),
+                Settings.get("FACESTREAM_DB_SCHEMA", "facestream"),
+                Settings.get("REDIS_URL", "redis://127.0.0.1:6379"),
+                Settings.get("FACESTREAM_REDIS_PREFIX", "facestream:"),
+                Settings.getInt("FACESTREAM_RECENT_FACE_SECONDS", 60),
+                thresholds);
+    }
+
+    public float threshold(String model) {
+        Float value = thresholds.get(model);
+        if (value == null) {
+            throw new IllegalArgumentException("no calibrated threshold for model " + model);
+        }
+        return value;
+    }
+
+    public MatcherConfig withRecentFaceSeconds(int seconds) {
+        return new MatcherConfig(bootstrapServers, applicationId, streamThreads, databaseUrl, databaseUser, databasePassword,
+                databaseSchema, redisUrl, redisPrefix, seconds, thresholds);
+    }
+}

@@ -1,0 +1,44 @@
+package io.facestream.matcher;
+
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Produced;
+
+import io.facestream.schemas.EmbeddedFrame;
+import io.facestream.schemas.MatchResult;
+import io.facestream.schemas.Results;
+import io.facestream.schemas.Topics;
+
+/** embeddings → a result for every frame, and a person change for every registration. */
+public final class MatcherTopology {
+
+    private MatcherTopology() {
+    }
+
+    public static Topology build(FrameMatcher matcher) {
+        StreamsBuilder builder = new StreamsBuilder();
+        KStream<String, FrameMatcher.Outcome> outcomes = builder
+                .stream(Topics.EMBEDDINGS.name(), Consumed.with(Topics.EMBEDDINGS.keySerde(), Topics.EMBEDDINGS.valueSerde()))
+                .mapValues(frame -> handle(matcher, frame));
+        outcomes.mapValues(FrameMatcher.Outcome::result)
+                .to(Topics.MATCH_RESULTS.name(), Produced.with(Topics.MATCH_RESULTS.keySerde(), Topics.MATCH_RESULTS.valueSerde()));
+        outcomes.filter((key, outcome) -> outcome.change() != null)
+                .map((key, outcome) -> KeyValue.pair(outcome.change().getModel() + "/" + outcome.change().getPersonId(), outcome.change()))
+                .to(Topics.PERSON_CHANGES.name(), Produced.with(Topics.PERSON_CHANGES.keySerde(), Topics.PERSON_CHANGES.valueSerde()));
+        return builder.build();
+    }
+
+    /** A frame that cannot be handled still gets an answer, so its client is not left waiting for a timeout. */
+    private static FrameMatcher.Outcome handle(FrameMatcher matcher, EmbeddedFrame frame) {
+        try {
+            return matcher.handle(frame);
+        } catch (RuntimeException e) {
+            MatchResult failed = MatchResult.newBuilder().setHeader(frame.getHeader())
+                    .setError(Results.error(Results.INTERNAL, "matching failed: " + e.getMessage())).build();
+            return new FrameMatcher.Outcome(failed, null);
+        }
+    }
+}

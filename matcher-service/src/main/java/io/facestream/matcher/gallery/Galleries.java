@@ -1,0 +1,60 @@
+package io.facestream.matcher.gallery;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.facestream.schemas.PersonChange;
+
+/**
+ * One in-memory gallery per recognizer, loaded at start from the Redis cache or else from
+ * PostgreSQL. Loaded eagerly, before the people topic is followed, so no change can fall
+ * between the load and the first change applied.
+ */
+public final class Galleries {
+
+    private static final Logger log = LoggerFactory.getLogger(Galleries.class);
+
+    private final PersonRepository repository;
+    private final GalleryCache cache;
+    private final Map<String, Gallery> byModel = new ConcurrentHashMap<>();
+
+    public Galleries(PersonRepository repository, GalleryCache cache, Iterable<String> models) {
+        this.repository = repository;
+        this.cache = cache;
+        for (String model : models) {
+            byModel.put(model, load(model));
+        }
+    }
+
+    /** The gallery of a recognizer, or null if this matcher has no calibrated threshold for it. */
+    public Gallery of(String model) {
+        return byModel.get(model);
+    }
+
+    private Gallery load(String model) {
+        long start = System.nanoTime();
+        List<PersonChange> people = cache.read(model);
+        String from = "redis";
+        if (people == null) {
+            people = repository.loadGallery(model);
+            cache.fill(model, people);
+            from = "postgresql";
+        }
+        Gallery gallery = new Gallery(model);
+        people.forEach(gallery::apply);
+        log.info("gallery {}: {} people loaded from {} in {} ms", model, gallery.size(), from, (System.nanoTime() - start) / 1_000_000);
+        return gallery;
+    }
+
+    /** A change seen on the people topic, or made by this instance. */
+    public void apply(PersonChange change) {
+        Gallery gallery = byModel.get(change.getModel());
+        if (gallery != null) {
+            gallery.apply(change);
+        }
+    }
+}

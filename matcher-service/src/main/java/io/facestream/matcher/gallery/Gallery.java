@@ -1,0 +1,87 @@
+package io.facestream.matcher.gallery;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.facestream.schemas.PersonChange;
+import io.facestream.schemas.PersonChangeKind;
+import io.facestream.schemas.PersonMatch;
+
+/** The enrolled people of one recognizer, in memory: every face of every frame is compared against all of them. */
+public final class Gallery {
+
+    private record Person(long id, String name, float[][] vectors) {
+    }
+
+    private final String model;
+    private final Map<Long, Person> people = new ConcurrentHashMap<>();
+
+    public Gallery(String model) {
+        this.model = model;
+    }
+
+    public String model() {
+        return model;
+    }
+
+    /** Idempotent: a change carries the person's whole state, so applying it twice or late is harmless. */
+    public void apply(PersonChange change) {
+        if (!change.getModel().equals(model)) {
+            return;
+        }
+        if (change.getKind() == PersonChangeKind.DELETE) {
+            people.remove(change.getPersonId());
+            return;
+        }
+        float[][] vectors = change.getEmbeddings().stream().map(Gallery::toArray).toArray(float[][]::new);
+        people.put(change.getPersonId(), new Person(change.getPersonId(), change.getName(), vectors));
+    }
+
+    public int size() {
+        return people.size();
+    }
+
+    /** The most similar person (best of their faces), or null for an empty gallery. Vectors are unit length, so cosine is a dot product. */
+    public PersonMatch best(float[] probe) {
+        Person best = null;
+        float bestSimilarity = -2f;
+        for (Person person : people.values()) {
+            for (float[] vector : person.vectors()) {
+                float similarity = dot(probe, vector);
+                if (similarity > bestSimilarity) {
+                    bestSimilarity = similarity;
+                    best = person;
+                }
+            }
+        }
+        return best == null ? null : new PersonMatch(best.id(), best.name(), bestSimilarity);
+    }
+
+    static float dot(float[] a, float[] b) {
+        if (a.length != b.length) {
+            throw new IllegalArgumentException("vectors of different length: " + a.length + " and " + b.length);
+        }
+        float sum = 0;
+        for (int i = 0; i < a.length; i++) {
+            sum += a[i] * b[i];
+        }
+        return sum;
+    }
+
+    public static float[] toArray(List<Float> values) {
+        float[] out = new float[values.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = values.get(i);
+        }
+        return out;
+    }
+
+    public static List<Float> toList(float[] values) {
+        Float[] boxed = new Float[values.length];
+        for (int i = 0; i < values.length; i++) {
+            boxed[i] = values[i];
+        }
+        return List.of(boxed);
+    }
+}

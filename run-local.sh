@@ -1,0 +1,6 @@
+#!/usr/bin/env bash
+# Builds facestream and runs the whole pipeline in one JVM (see README.md, "Run it locally").
+set -euo pipefail
+cd "$(dirname "$0")"
+mvn -B -q install -DskipTests
+exec java -Xmx2g -jar local-stack/target/local-stack-0.1.0-SNAPSHOT-exec.jar

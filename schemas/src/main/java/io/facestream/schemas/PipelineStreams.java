@@ -1,0 +1,71 @@
+package io.facestream.schemas;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** How every facestream Streams service talks to Kafka: one place for the settings that matter for latency and safety. */
+public final class PipelineStreams {
+
+    private static final Logger log = LoggerFactory.getLogger(PipelineStreams.class);
+
+    private PipelineStreams() {
+    }
+
+    public static Properties properties(String applicationId, String bootstrapServers, int streamThreads) {
+        Properties p = new Properties();
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, streamThreads);
+        // Stateless topologies, but several services may share a JVM (local run): keep their state dirs apart.
+        p.put(StreamsConfig.STATE_DIR_CONFIG, Path.of(System.getProperty("java.io.tmpdir"), "facestream-streams", applicationId).toString());
+        // Streams' producer defaults to linger.ms=100, which would add 100 ms per stage to every answer.
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 0);
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), Topics.MAX_IMAGE_MESSAGE_BYTES);
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.ACKS_CONFIG), "all");
+        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG), Topics.MAX_IMAGE_MESSAGE_BYTES);
+        // Model inference is slow per record; fetch few so a rebalance never waits on a long batch.
+        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 50);
+        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        // A record no schema can read (say, a camera publishing garbage) is logged and skipped rather than stopping the pipeline.
+        p.put(StreamsConfig.DEFAULT_DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
+        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 1000);
+        return p;
+    }
+
+    /** Starts the topology and waits until it is RUNNING, so callers know the service can answer. */
+    public static KafkaStreams start(Topology topology, Properties properties, Duration timeout) {
+        KafkaStreams streams = new KafkaStreams(topology, properties);
+        CountDownLatch running = new CountDownLatch(1);
+        streams.setStateListener((now, before) -> {
+            if (now == KafkaStreams.State.RUNNING) {
+                running.countDown();
+            }
+            log.info("{}: {} -> {}", properties.get(StreamsConfig.APPLICATION_ID_CONFIG), before, now);
+        });
+        streams.setUncaughtExceptionHandler(e -> {
+            log.error("stream thread failed; replacing it", e);
+            return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+        streams.start();
+        try {
+            if (!running.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                log.warn("{} not RUNNING after {}", properties.get(StreamsConfig.APPLICATION_ID_CONFIG), timeout);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return streams;
+    }
+}
