@@ -1,0 +1,143 @@
+package io.facestream.gateway.pipeline;
+
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RecordDeserializationException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+import io.facestream.gateway.GatewayProperties;
+import io.facestream.schemas.Frame;
+import io.facestream.schemas.FrameHeader;
+import io.facestream.schemas.MatchResult;
+import io.facestream.schemas.Operation;
+import io.facestream.schemas.SourceKind;
+import io.facestream.schemas.TopicBootstrap;
+import io.facestream.schemas.Topics;
+import jakarta.annotation.PreDestroy;
+
+/**
+ * Sends frames into the pipeline and hands each its result. Every gateway instance reads all
+ * partitions of the results topic itself (no consumer group) and keeps only the results of
+ * its own frames, so any number of instances can run side by side.
+ */
+@Component
+public class PipelineClient {
+
+    private static final Logger log = LoggerFactory.getLogger(PipelineClient.class);
+
+    private final KafkaProducer<String, Frame> producer;
+    private final KafkaConsumer<String, MatchResult> consumer;
+    private final Map<String, CompletableFuture<MatchResult>> pending = new ConcurrentHashMap<>();
+    private final Duration timeout;
+    private final Thread reader;
+    private volatile boolean running = true;
+
+    public PipelineClient(GatewayProperties properties) {
+        this.timeout = properties.replyTimeout();
+        TopicBootstrap.ensureTopics(properties.kafkaBootstrapServers());
+        producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, properties.kafkaBootstrapServers(),
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.LINGER_MS_CONFIG, 0,
+                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Topics.MAX_IMAGE_MESSAGE_BYTES,
+                ProducerConfig.CLIENT_ID_CONFIG, "gateway-" + properties.instanceId()),
+                Topics.FRAMES.keySerde().serializer(), Topics.FRAMES.valueSerde().serializer());
+        consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, properties.kafkaBootstrapServers(),
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.CLIENT_ID_CONFIG, "gateway-results-" + properties.instanceId()),
+                Topics.MATCH_RESULTS.keySerde().deserializer(), Topics.MATCH_RESULTS.valueSerde().deserializer());
+        List<TopicPartition> partitions = consumer.partitionsFor(Topics.MATCH_RESULTS.name()).stream()
+                .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+        consumer.assign(partitions);
+        // Pin the end now: every frame sent from here on has its result after this position.
+        consumer.seekToEnd(partitions);
+        partitions.forEach(consumer::position);
+        reader = new Thread(this::readResults, "gateway-results");
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    /** A frame from this gateway; keyed by its source, so frames of one source keep their order. */
+    public static Frame frame(SourceKind kind, String sourceId, long sequence, Operation operation, byte[] image, String name, String faceId) {
+        FrameHeader header = FrameHeader.newBuilder()
+                .setId(UUID.randomUUID().toString())
+                .setSourceKind(kind)
+                .setSourceId(sourceId)
+                .setSequence(sequence)
+                .setCaptureTime(Instant.now())
+                .setOperation(operation)
+                .setRegistrationName(name)
+                .setFaceId(faceId)
+                .build();
+        return Frame.newBuilder().setHeader(header).setImage(image == null ? null : ByteBuffer.wrap(image)).build();
+    }
+
+    /** The frame's result; fails with a TimeoutException after the reply timeout. */
+    public CompletableFuture<MatchResult> submit(Frame frame) {
+        return submit(frame, timeout);
+    }
+
+    public CompletableFuture<MatchResult> submit(Frame frame, Duration wait) {
+        String id = frame.getHeader().getId();
+        CompletableFuture<MatchResult> result = new CompletableFuture<>();
+        pending.put(id, result);
+        producer.send(new ProducerRecord<>(Topics.FRAMES.name(), frame.getHeader().getSourceId(), frame), (metadata, error) -> {
+            if (error != null) {
+                result.completeExceptionally(error);
+            }
+        });
+        return result.orTimeout(wait.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+                .whenComplete((r, e) -> pending.remove(id));
+    }
+
+    public Duration timeout() {
+        return timeout;
+    }
+
+    private void readResults() {
+        while (running) {
+            try {
+                for (ConsumerRecord<String, MatchResult> record : consumer.poll(Duration.ofMillis(200))) {
+                    CompletableFuture<MatchResult> waiting = pending.get(record.value().getHeader().getId());
+                    if (waiting != null) {
+                        waiting.complete(record.value());
+                    }
+                }
+            } catch (RecordDeserializationException e) {
+                log.warn("skipping unreadable result at {}@{}: {}", e.topicPartition(), e.offset(), e.getMessage());
+                consumer.seek(e.topicPartition(), e.offset() + 1);
+            } catch (WakeupException e) {
+                break;
+            } catch (RuntimeException e) {
+                log.error("reading results failed; retrying", e);
+            }
+        }
+        consumer.close();
+    }
+
+    @PreDestroy
+    public void close() throws InterruptedException {
+        running = false;
+        consumer.wakeup();
+        reader.join(5000);
+        producer.close(Duration.ofSeconds(5));
+    }
+}

@@ -1,0 +1,98 @@
+package io.facestream.gateway.recognition;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.springframework.http.HttpStatus;
+
+import io.facestream.schemas.Box;
+import io.facestream.schemas.DetectedFace;
+import io.facestream.schemas.FaceMatch;
+import io.facestream.schemas.MatchResult;
+import io.facestream.schemas.PipelineError;
+import io.facestream.schemas.Point;
+
+/** What clients get back, in the original photo's pixels. Field names are written in snake_case. */
+public final class Answers {
+
+    public record Detection(String faceId, int[] box, float score, float[][] landmarks) {
+    }
+
+    public record DetectResponse(List<int[]> faces, List<Detection> detections) {
+    }
+
+    public record RecognizedFace(long id, String name, float similarity, int[] box, String faceId) {
+    }
+
+    public record UnknownFace(int[] box, String faceId, float bestSimilarity) {
+    }
+
+    public record RecognizeResponse(List<RecognizedFace> recognizedFaces, List<UnknownFace> unknownFaces, float threshold) {
+    }
+
+    public record RegisterResponse(String message, long id) {
+    }
+
+    private Answers() {
+    }
+
+    /** The pipeline's verdict on a frame, or the HTTP error it stands for. */
+    public static MatchResult successful(MatchResult result) {
+        PipelineError error = result.getError();
+        if (error == null) {
+            return result;
+        }
+        HttpStatus status = switch (error.getCode()) {
+            case "INVALID_IMAGE", "INVALID_REQUEST" -> HttpStatus.BAD_REQUEST;
+            case "NO_FACE", "MULTIPLE_FACES" -> HttpStatus.UNPROCESSABLE_ENTITY;
+            case "FACE_NOT_FOUND" -> HttpStatus.NOT_FOUND;
+            default -> HttpStatus.INTERNAL_SERVER_ERROR;
+        };
+        throw new ApiException(status, error.getCode().toLowerCase(), error.getMessage());
+    }
+
+    public static DetectResponse detect(MatchResult result, double scale) {
+        List<int[]> boxes = new ArrayList<>();
+        List<Detection> detections = new ArrayList<>();
+        for (FaceMatch match : result.getFaces()) {
+            DetectedFace face = match.getFace();
+            int[] box = box(face.getBox(), scale);
+            boxes.add(box);
+            detections.add(new Detection(face.getFaceId(), box, round(face.getScore(), 1000), landmarks(face.getLandmarks(), scale)));
+        }
+        return new DetectResponse(boxes, detections);
+    }
+
+    public static RecognizeResponse recognize(MatchResult result, double scale) {
+        List<RecognizedFace> known = new ArrayList<>();
+        List<UnknownFace> unknown = new ArrayList<>();
+        for (FaceMatch match : result.getFaces()) {
+            int[] box = box(match.getFace().getBox(), scale);
+            if (match.getPerson() != null) {
+                known.add(new RecognizedFace(match.getPerson().getPersonId(), match.getPerson().getName(),
+                        round(match.getPerson().getSimilarity(), 10000), box, match.getFace().getFaceId()));
+            } else {
+                unknown.add(new UnknownFace(box, match.getFace().getFaceId(), round(match.getBestSimilarity(), 10000)));
+            }
+        }
+        return new RecognizeResponse(known, unknown, result.getThreshold());
+    }
+
+    static int[] box(Box box, double scale) {
+        return new int[] {
+                (int) Math.round(box.getX() / scale), (int) Math.round(box.getY() / scale),
+                (int) Math.round(box.getWidth() / scale), (int) Math.round(box.getHeight() / scale)};
+    }
+
+    static float[][] landmarks(List<Point> points, double scale) {
+        float[][] out = new float[points.size()][];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = new float[] {round((float) (points.get(i).getX() / scale), 10), round((float) (points.get(i).getY() / scale), 10)};
+        }
+        return out;
+    }
+
+    private static float round(float value, int factor) {
+        return Math.round(value * factor) / (float) factor;
+    }
+}

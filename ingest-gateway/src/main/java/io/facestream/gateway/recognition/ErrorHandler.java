@@ -1,0 +1,59 @@
+package io.facestream.gateway.recognition;
+
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeoutException;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.HttpMediaTypeNotSupportedException;
+import org.springframework.web.bind.MissingServletRequestParameterException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.multipart.MaxUploadSizeExceededException;
+import org.springframework.web.multipart.MultipartException;
+import org.springframework.web.multipart.support.MissingServletRequestPartException;
+
+/** Every error leaves as JSON {"error", "message"}. */
+@RestControllerAdvice
+public class ErrorHandler {
+
+    public record ErrorResponse(String error, String message) {
+    }
+
+    @ExceptionHandler(ApiException.class)
+    ResponseEntity<ErrorResponse> api(ApiException e) {
+        return ResponseEntity.status(e.status()).body(new ErrorResponse(e.error(), e.getMessage()));
+    }
+
+    @ExceptionHandler({MissingServletRequestPartException.class, MissingServletRequestParameterException.class})
+    ResponseEntity<ErrorResponse> missing(Exception e) {
+        return ResponseEntity.badRequest().body(new ErrorResponse("missing_field", e.getMessage()));
+    }
+
+    @ExceptionHandler(MaxUploadSizeExceededException.class)
+    ResponseEntity<ErrorResponse> tooLarge(MaxUploadSizeExceededException e) {
+        return ResponseEntity.status(HttpStatus.PAYLOAD_TOO_LARGE).body(new ErrorResponse("too_large", "the upload exceeds the size limit"));
+    }
+
+    @ExceptionHandler(MultipartException.class)
+    ResponseEntity<ErrorResponse> multipart(MultipartException e) {
+        return ResponseEntity.badRequest().body(new ErrorResponse("invalid_request", "expected a multipart/form-data upload: " + e.getMessage()));
+    }
+
+    @ExceptionHandler(HttpMediaTypeNotSupportedException.class)
+    ResponseEntity<ErrorResponse> mediaType(HttpMediaTypeNotSupportedException e) {
+        return ResponseEntity.status(HttpStatus.UNSUPPORTED_MEDIA_TYPE)
+                .body(new ErrorResponse("unsupported_media_type", "send multipart/form-data with a 'file' part"));
+    }
+
+    @ExceptionHandler(CompletionException.class)
+    ResponseEntity<ErrorResponse> pipeline(CompletionException e) {
+        if (e.getCause() instanceof TimeoutException) {
+            return ResponseEntity.status(HttpStatus.GATEWAY_TIMEOUT).body(new ErrorResponse("timeout", e.getCause().getMessage()));
+        }
+        if (e.getCause() instanceof ApiException api) {
+            return api(api);
+        }
+        return ResponseEntity.internalServerError().body(new ErrorResponse("internal", "the pipeline failed: " + e.getCause().getMessage()));
+    }
+}

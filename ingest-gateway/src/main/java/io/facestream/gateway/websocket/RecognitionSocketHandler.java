@@ -1,0 +1,149 @@
+package io.facestream.gateway.websocket;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeoutException;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+import org.springframework.web.socket.BinaryMessage;
+import org.springframework.web.socket.CloseStatus;
+import org.springframework.web.socket.TextMessage;
+import org.springframework.web.socket.WebSocketSession;
+import org.springframework.web.socket.handler.BinaryWebSocketHandler;
+import org.springframework.web.socket.handler.ConcurrentWebSocketSessionDecorator;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.facestream.gateway.GatewayProperties;
+import io.facestream.gateway.pipeline.PipelineClient;
+import io.facestream.gateway.recognition.Answers;
+import io.facestream.gateway.recognition.ApiException;
+import io.facestream.gateway.recognition.ImageUpload;
+import io.facestream.schemas.Frame;
+import io.facestream.schemas.Operation;
+import io.facestream.schemas.SourceKind;
+
+/**
+ * Live video: every binary message is one image and gets exactly one JSON reply, in the order
+ * the frames came, even when the pipeline answers them out of order.
+ */
+@Component
+public class RecognitionSocketHandler extends BinaryWebSocketHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(RecognitionSocketHandler.class);
+    private static final String STATE = "facestream.connection";
+
+    /** Per connection: the next sequence number and the reply that must go out before the next one. */
+    private static final class Connection {
+        final WebSocketSession session;
+        long nextSequence;
+        CompletableFuture<Void> lastReply = CompletableFuture.completedFuture(null);
+
+        Connection(WebSocketSession session) {
+            // A slow client fills its own buffer and is closed; it never blocks the threads that serve others.
+            this.session = new ConcurrentWebSocketSessionDecorator(session, 10_000, 16 * 1024 * 1024);
+        }
+    }
+
+    private final PipelineClient pipeline;
+    private final GatewayProperties properties;
+    private final ObjectMapper json;
+
+    public RecognitionSocketHandler(PipelineClient pipeline, GatewayProperties properties, ObjectMapper json) {
+        this.pipeline = pipeline;
+        this.properties = properties;
+        this.json = json;
+    }
+
+    @Override
+    public void afterConnectionEstablished(WebSocketSession session) {
+        session.getAttributes().put(STATE, new Connection(session));
+    }
+
+    @Override
+    protected void handleBinaryMessage(WebSocketSession session, BinaryMessage message) {
+        Connection connection = (Connection) session.getAttributes().get(STATE);
+        long sequence;
+        CompletableFuture<Map<String, Object>> reply;
+        synchronized (connection) {
+            sequence = connection.nextSequence++;
+            reply = answer(session.getId(), sequence, bytes(message.getPayload()));
+            connection.lastReply = connection.lastReply.thenCombine(reply, (previous, body) -> body).thenAccept(body -> send(connection, body));
+        }
+    }
+
+    private CompletableFuture<Map<String, Object>> answer(String sessionId, long sequence, byte[] image) {
+        ImageUpload upload;
+        try {
+            upload = ImageUpload.prepare(image, properties.maxImageSide());
+        } catch (ApiException e) {
+            return CompletableFuture.completedFuture(error(sequence, e.error(), e.getMessage()));
+        }
+        Frame frame = PipelineClient.frame(SourceKind.WEBSOCKET, sessionId, sequence, Operation.RECOGNIZE, upload.bytes(), null, null);
+        return pipeline.submit(frame).handle((result, failure) -> {
+            if (failure != null) {
+                Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
+                return cause instanceof TimeoutException
+                        ? error(sequence, "timeout", "the pipeline did not answer within " + pipeline.timeout().toSeconds() + " s")
+                        : error(sequence, "internal", String.valueOf(cause.getMessage()));
+            }
+            try {
+                // Frames of live video often show nobody: an empty answer, not an error.
+                Answers.RecognizeResponse answer = Answers.recognize(Answers.successful(result), upload.scale());
+                Map<String, Object> body = new LinkedHashMap<>();
+                body.put("sequence", sequence);
+                body.put("recognized_faces", answer.recognizedFaces());
+                body.put("unknown_faces", answer.unknownFaces());
+                body.put("threshold", answer.threshold());
+                return body;
+            } catch (ApiException e) {
+                return error(sequence, e.error(), e.getMessage());
+            }
+        });
+    }
+
+    @Override
+    protected void handleTextMessage(WebSocketSession session, TextMessage message) {
+        Connection connection = (Connection) session.getAttributes().get(STATE);
+        Map<String, Object> body = error(null, "binary_frames_only", "send each image as one binary message (JPEG or PNG bytes)");
+        synchronized (connection) {
+            connection.lastReply = connection.lastReply.thenAccept(previous -> send(connection, body));
+        }
+    }
+
+    private static Map<String, Object> error(Long sequence, String code, String message) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        if (sequence != null) {
+            body.put("sequence", sequence);
+        }
+        body.put("error", Map.of("code", code, "message", message));
+        return body;
+    }
+
+    private void send(Connection connection, Map<String, Object> body) {
+        try {
+            if (connection.session.isOpen()) {
+                connection.session.sendMessage(new TextMessage(json.writeValueAsString(body)));
+            }
+        } catch (IOException | RuntimeException e) {
+            log.debug("dropping reply to closed or slow connection {}: {}", connection.session.getId(), e.toString());
+        }
+    }
+
+    @Override
+    public void handleTransportError(WebSocketSession session, Throwable exception) throws IOException {
+        session.close(CloseStatus.SERVER_ERROR.withReason("transport error"));
+    }
+
+    private static byte[] bytes(ByteBuffer payload) {
+        byte[] bytes = new byte[payload.remaining()];
+        payload.get(bytes);
+        return bytes;
+    }
+}
