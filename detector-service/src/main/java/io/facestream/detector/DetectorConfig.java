@@ -1,10 +1,11 @@
 package io.facestream.detector;
 
+import io.facestream.face.DetectorSettings;
 import io.facestream.schemas.Settings;
 
 /**
  * @param detector       manifest name of the detection model
- * @param scoreThreshold YuNet scores real LFW faces as low as 0.86, so OpenCV's usual 0.9 would miss faces
+ * @param scoreThreshold minimum detector score; the default is explained in {@link DetectorSettings}
  */
 public record DetectorConfig(String bootstrapServers, String applicationId, int streamThreads, String detector, float scoreThreshold) {
 
@@ -14,6 +15,6 @@ public record DetectorConfig(String bootstrapServers, String applicationId, int 
                 Settings.get("FACESTREAM_DETECTOR_APPLICATION_ID", "facestream-detector"),
                 Settings.getInt("FACESTREAM_STREAM_THREADS", 1),
                 Settings.get("FACESTREAM_DETECTOR", "yunet"),
-                Settings.getFloat("FACESTREAM_DETECTION_SCORE_THRESHOLD", 0.6f));
+                Settings.getFloat("FACESTREAM_DETECTION_SCORE_THRESHOLD", DetectorSettings.defaults().scoreThreshold()));
     }
 }

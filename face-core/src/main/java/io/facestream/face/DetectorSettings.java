@@ -1,13 +1,14 @@
 package io.facestream.face;
 
 /**
- * @param scoreThreshold YuNet's lowest score on real LFW faces was 0.86, so OpenCV's default of 0.9 loses faces
+ * @param scoreThreshold 0.8: YuNet scored real LFW faces no lower than 0.86 (OpenCV's usual 0.9 would lose some), and
+ *                       scored textures in a painting behind refs/biden/biden2.jpg 0.63 and 0.70
  * @param inputSize      detection runs on the image shrunk to this longest side; faces need few pixels to be found
  */
 public record DetectorSettings(float scoreThreshold, float nmsThreshold, int inputSize) {
 
     public static DetectorSettings defaults() {
-        return new DetectorSettings(0.6f, 0.3f, 640);
+        return new DetectorSettings(0.8f, 0.3f, 640);
     }
 
     public DetectorSettings withScoreThreshold(float threshold) {

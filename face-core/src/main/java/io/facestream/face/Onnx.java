@@ -1,26 +1,69 @@
 package io.facestream.face;
 
 import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Supplier;
 
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 
-/** One ONNX Runtime environment per JVM, and sessions configured alike. */
+/**
+ * One ONNX Runtime environment per JVM, and sessions configured alike.
+ *
+ * <p>ONNX Runtime 1.29 overflows a default 1 MB Java thread stack while it initialises (a plain
+ * SIGSEGV, no Java error), so the environment and sessions are created on a thread of their own
+ * with room to spare. Running a session needs no more than a normal stack.
+ */
 final class Onnx {
+
+    private static final long INIT_STACK_BYTES = 64L * 1024 * 1024;
+
+    /** Initialised on first use; a static field of Onnx itself would deadlock, as the init thread would wait for Onnx's class initialisation. */
+    private static final class Holder {
+        static final OrtEnvironment ENVIRONMENT = onLargeStack(OrtEnvironment::getEnvironment);
+    }
 
     private Onnx() {
     }
 
+    static OrtEnvironment environment() {
+        return Holder.ENVIRONMENT;
+    }
+
     static OrtSession session(Path model) {
+        OrtEnvironment environment = environment();
+        return onLargeStack(() -> {
+            try {
+                OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+                // Services scale by stream threads on small machines; one intra-op thread each avoids oversubscribing the cores.
+                options.setIntraOpNumThreads(Integer.getInteger("facestream.onnx.threads", 1));
+                options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+                return environment.createSession(model.toString(), options);
+            } catch (OrtException e) {
+                throw new IllegalStateException("cannot load model " + model + ": " + e.getMessage(), e);
+            }
+        });
+    }
+
+    private static <T> T onLargeStack(Supplier<T> work) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        Thread thread = new Thread(null, () -> {
+            try {
+                result.complete(work.get());
+            } catch (Throwable e) {
+                result.completeExceptionally(e);
+            }
+        }, "onnx-init", INIT_STACK_BYTES);
+        thread.start();
         try {
-            OrtSession.SessionOptions options = new OrtSession.SessionOptions();
-            // Services scale by stream threads on small machines; one intra-op thread each avoids oversubscribing the cores.
-            options.setIntraOpNumThreads(Integer.getInteger("facestream.onnx.threads", 1));
-            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-            return OrtEnvironment.getEnvironment().createSession(model.toString(), options);
-        } catch (OrtException e) {
-            throw new IllegalStateException("cannot load model " + model + ": " + e.getMessage(), e);
+            return result.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while loading a model", e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException runtime ? runtime : new IllegalStateException(e.getCause());
         }
     }
 }

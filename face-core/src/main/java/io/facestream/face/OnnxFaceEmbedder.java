@@ -34,7 +34,7 @@ public final class OnnxFaceEmbedder implements FaceEmbedder {
         Mat aligned = FaceAligner.align(bgr, face.landmarks(), template);
         float[] chw = Tensors.bgrToChw(aligned, true, 127.5f, 1f / 127.5f);
         aligned.release();
-        try (OnnxTensor tensor = OnnxTensor.createTensor(OrtEnvironment.getEnvironment(), FloatBuffer.wrap(chw),
+        try (OnnxTensor tensor = OnnxTensor.createTensor(Onnx.environment(), FloatBuffer.wrap(chw),
                 new long[] {1, 3, template.height(), template.width()});
              OrtSession.Result result = session.run(Map.of(input, tensor))) {
             FloatBuffer output = ((OnnxTensor) result.get(0)).getFloatBuffer();

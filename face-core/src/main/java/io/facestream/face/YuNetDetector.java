@@ -52,7 +52,7 @@ public final class YuNetDetector implements FaceDetector {
         float[] chw = Tensors.bgrToChw(padded, false, 0f, 1f);
         padded.release();
         List<Face> candidates = new ArrayList<>();
-        try (OnnxTensor tensor = OnnxTensor.createTensor(OrtEnvironment.getEnvironment(), FloatBuffer.wrap(chw), new long[] {1, 3, size, size});
+        try (OnnxTensor tensor = OnnxTensor.createTensor(Onnx.environment(), FloatBuffer.wrap(chw), new long[] {1, 3, size, size});
              OrtSession.Result result = session.run(Map.of(input, tensor))) {
             for (int stride : STRIDES) {
                 decode(result, stride, size / stride, (float) scale, candidates);

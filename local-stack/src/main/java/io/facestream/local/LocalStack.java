@@ -1,7 +1,7 @@
 package io.facestream.local;
 
 import java.io.IOException;
-import java.io.ServerSocket;
+import java.net.ServerSocket;
 import java.util.ArrayDeque;
 import java.util.Deque;
 
@@ -63,8 +63,8 @@ public final class LocalStack implements AutoCloseable {
     /** Starts a gateway on the given port (0: any free one); several can run against one pipeline. Returns its base URL. */
     public String startGateway(int port) {
         ConfigurableApplicationContext gateway = new SpringApplicationBuilder(GatewayApplication.class)
-                .properties("facestream.gateway.kafka-bootstrap-servers=" + kafkaBootstrap, "server.port=" + port)
-                .run();
+                // As arguments, not builder properties: those are defaults that application.yml would override.
+                .run("--facestream.gateway.kafka-bootstrap-servers=" + kafkaBootstrap, "--server.port=" + port);
         started.push(gateway::close);
         String actualPort = gateway.getEnvironment().getProperty("local.server.port");
         return "http://127.0.0.1:" + actualPort;
