@@ -3,23 +3,44 @@ package io.facestream.face;
 import java.util.Arrays;
 
 /**
- * The recognizers facestream can run, by their manifest name. Both take a 112×112 RGB face
- * aligned to the ArcFace template, scaled to [-1, 1].
+ * The recognizers facestream can run, by their manifest name, with what each expects as input.
+ * The two happen to normalise alike ((x/255 − 0.5)/0.5 is (x − 127.5)/127.5), but each states its
+ * own so a third model cannot silently inherit the wrong preprocessing.
  */
 public enum Recognizer {
-    ARCFACE_MBF_INT8("arcface-mbf-int8", 512),
-    MOBILEFACENET_128("mobilefacenet-128", 128);
+    /** insightface buffalo_s MobileFaceNet (WebFace600K), int8: input {@code input.1}, output {@code 516}. */
+    ARCFACE_MBF_INT8("arcface-mbf-int8", "input.1", 512, AlignmentTemplate.ARCFACE_112, 127.5f, 1f / 127.5f),
+    /** foamliu MobileFaceNet: input {@code input0}, output {@code output0}. */
+    MOBILEFACENET_128("mobilefacenet-128", "input0", 128, AlignmentTemplate.ARCFACE_112, 127.5f, 1f / 127.5f);
 
     private final String modelName;
+    private final String inputName;
     private final int dimension;
+    private final AlignmentTemplate template;
+    private final float mean;
+    private final float scale;
 
-    Recognizer(String modelName, int dimension) {
+    Recognizer(String modelName, String inputName, int dimension, AlignmentTemplate template, float mean, float scale) {
         this.modelName = modelName;
+        this.inputName = inputName;
         this.dimension = dimension;
+        this.template = template;
+        this.mean = mean;
+        this.scale = scale;
     }
 
+    /** Name in the model manifest, and the name stored with every vector. */
     public String modelName() {
         return modelName;
+    }
+
+    public String inputName() {
+        return inputName;
+    }
+
+    /** Side of the square RGB input, the template's size. */
+    public int inputSize() {
+        return template.width();
     }
 
     public int dimension() {
@@ -27,7 +48,16 @@ public enum Recognizer {
     }
 
     public AlignmentTemplate template() {
-        return AlignmentTemplate.ARCFACE_112;
+        return template;
+    }
+
+    /** Input value = (pixel − mean) × scale, per RGB channel. */
+    public float mean() {
+        return mean;
+    }
+
+    public float scale() {
+        return scale;
     }
 
     public static Recognizer byModelName(String name) {

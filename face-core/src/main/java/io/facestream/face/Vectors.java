@@ -6,12 +6,13 @@ public final class Vectors {
     private Vectors() {
     }
 
-    /** Scales to unit length in place, so cosine similarity is a dot product. */
-    public static float[] normalize(float[] v) {
+    /** Scales to unit length in place (and returns it), so that cosine similarity becomes a dot product. */
+    public static float[] l2normalize(float[] v) {
         double sum = 0;
         for (float x : v) {
-            sum += x * x;
+            sum += (double) x * x;
         }
+        // A zero vector stays zero instead of turning into NaNs.
         float inverse = (float) (1 / Math.sqrt(Math.max(sum, 1e-12)));
         for (int i = 0; i < v.length; i++) {
             v[i] *= inverse;
@@ -19,13 +20,17 @@ public final class Vectors {
         return v;
     }
 
+    /** Cosine similarity; 0 when either vector is zero. */
     public static float cosine(float[] a, float[] b) {
+        if (a.length != b.length) {
+            throw new IllegalArgumentException("vectors of different dimension: " + a.length + " and " + b.length);
+        }
         double dot = 0, na = 0, nb = 0;
         for (int i = 0; i < a.length; i++) {
-            dot += a[i] * b[i];
-            na += a[i] * a[i];
-            nb += b[i] * b[i];
+            dot += (double) a[i] * b[i];
+            na += (double) a[i] * a[i];
+            nb += (double) b[i] * b[i];
         }
-        return (float) (dot / Math.sqrt(na * nb));
+        return na == 0 || nb == 0 ? 0f : (float) (dot / Math.sqrt(na * nb));
     }
 }

@@ -1,0 +1,292 @@
+package io.facestream.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import org.opencv.core.Mat;
+import org.opencv.core.Point;
+import org.opencv.core.Scalar;
+import org.opencv.imgcodecs.Imgcodecs;
+import org.opencv.imgproc.Imgproc;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+import io.facestream.face.DetectorSettings;
+import io.facestream.face.Face;
+import io.facestream.face.FaceDetector;
+import io.facestream.face.FaceEmbedder;
+import io.facestream.face.Images;
+import io.facestream.face.OnnxFaceEmbedder;
+import io.facestream.face.Recognizer;
+import io.facestream.face.YuNetDetector;
+import io.facestream.models.ModelStore;
+
+/**
+ * Recognition quality and speed of every detector × recognizer combination on labelled photos,
+ * through the same face library the services run.
+ *
+ * <pre>
+ * java -jar bench/target/bench-0.1.0-SNAPSHOT-exec.jar [--data DIR] [--pairs FILE --pair-images DIR]
+ *      [--identities FILE --identity-images DIR] [--recognizers a,b] [--out docs/quality.md] [--json target/quality.json]
+ * </pre>
+ * Without options it runs the standard suite over {@code ../shared/data}. {@code --pairs} takes
+ * LFW's pairs.txt format or a CSV ({@code [fold,]path1,path2,same}); {@code --identities} a CSV
+ * ({@code path,identity}); both are added to the suite.
+ */
+public final class QualityBench {
+
+    /** The service's acceptance rule: at most one impostor in a thousand is taken for an enrolled person. */
+    static final double TARGET_FAR = 1e-3;
+
+    record PairSet(String name, Path file, Path images) {
+    }
+
+    record IdentitySet(String name, Path file, Path images) {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> options = new HashMap<>();
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            options.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+        }
+        Path data = Path.of(options.getOrDefault("data", "../shared/data")).toAbsolutePath().normalize();
+        List<PairSet> pairSets = new ArrayList<>(List.of(
+                new PairSet("LFW dev (pairs_dev.txt)", data.resolve("lfw/pairs_dev.txt"), data.resolve("lfw/images")),
+                new PairSet("CelebA in-the-wild", data.resolve("celeba/pairs.csv"), data.resolve("celeba")),
+                new PairSet("deepface press photos", data.resolve("deepface/pairs.csv"), data.resolve("deepface"))));
+        if (options.containsKey("pairs")) {
+            pairSets.add(new PairSet(options.get("pairs"), Path.of(options.get("pairs")), Path.of(options.getOrDefault("pair-images", "."))));
+        }
+        List<IdentitySet> identitySets = new ArrayList<>(List.of(
+                new IdentitySet("LFW", data.resolve("lfw/identities.csv"), data.resolve("lfw")),
+                new IdentitySet("CelebA", data.resolve("celeba/identities.csv"), data.resolve("celeba"))));
+        if (options.containsKey("identities")) {
+            identitySets.add(new IdentitySet(options.get("identities"), Path.of(options.get("identities")),
+                    Path.of(options.getOrDefault("identity-images", "."))));
+        }
+        List<String> recognizers = List.of(options.getOrDefault("recognizers", "arcface-mbf-int8,mobilefacenet-128").split(","));
+        Path out = Path.of(options.getOrDefault("out", "docs/quality.md"));
+        Path json = Path.of(options.getOrDefault("json", "target/quality.json"));
+
+        ModelStore models = ModelStore.fromEnvironment();
+        Report report = new Report(String.join(" ", args));
+        try (FaceDetector detector = YuNetDetector.create(models, DetectorSettings.defaults())) {
+            report.detection(Detection.measure(detector, data, json.getParent().resolve("bench-images")));
+            for (String name : recognizers) {
+                Recognizer recognizer = Recognizer.byModelName(name);
+                try (FaceEmbedder embedder = OnnxFaceEmbedder.create(recognizer, models)) {
+                    FacePipeline pipeline = new FacePipeline(detector, embedder);
+                    Map<String, Object> row = new LinkedHashMap<>();
+                    row.put("detector", detector.name() + " (" + models.manifest().get("yunet").licence() + ")");
+                    row.put("recognizer", name + " (" + models.manifest().get(name).licence() + ")");
+                    for (PairSet set : pairSets) {
+                        row.put(set.name(), Verification.run(pipeline, PairList.read(set.file(), set.images())));
+                    }
+                    List<PairList.Labelled> all = new ArrayList<>();
+                    for (IdentitySet set : identitySets) {
+                        all.addAll(PairList.identities(set.file(), set.images()));
+                    }
+                    Calibration calibration = Calibration.run(pipeline, all, TARGET_FAR);
+                    row.put("calibration", calibration);
+                    for (IdentitySet set : identitySets) {
+                        row.put("identification " + set.name(),
+                                Identification.run(pipeline, PairList.identities(set.file(), set.images()), calibration.threshold()));
+                    }
+                    row.put("speed", Speed.of(pipeline));
+                    report.row(row);
+                    System.out.println(new ObjectMapper().writeValueAsString(row));
+                }
+            }
+        }
+        Files.createDirectories(json.toAbsolutePath().getParent());
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), report.rows());
+        String markdown = report.markdown();
+        Files.createDirectories(out.toAbsolutePath().getParent());
+        Files.writeString(out, markdown);
+        System.out.println(markdown);
+    }
+
+    record Speed(double decodeMedianMs, double decodeP95Ms, double detectMedianMs, double detectP95Ms, double embedMedianMs, double embedP95Ms) {
+        static Speed of(FacePipeline p) {
+            return new Speed(Metrics.percentile(p.decodeMs, 0.5), Metrics.percentile(p.decodeMs, 0.95),
+                    Metrics.percentile(p.detectMs, 0.5), Metrics.percentile(p.detectMs, 0.95),
+                    Metrics.percentile(p.embedMs, 0.5), Metrics.percentile(p.embedMs, 0.95));
+        }
+    }
+
+    record Verification(int pairs, int failures, double accuracy, double std, double auc) {
+        static Verification run(FacePipeline pipeline, List<PairList.Pair> pairs) {
+            double[] similarity = new double[pairs.size()];
+            boolean[] same = new boolean[pairs.size()];
+            int failures = 0;
+            for (int i = 0; i < pairs.size(); i++) {
+                float[] a = pipeline.embedding(pairs.get(i).first());
+                float[] b = pipeline.embedding(pairs.get(i).second());
+                similarity[i] = a == null || b == null ? Double.NaN : FacePipeline.dot(a, b);
+                failures += a == null || b == null ? 1 : 0;
+                same[i] = pairs.get(i).same();
+            }
+            double[] accuracy = Metrics.tenFoldAccuracy(similarity, same);
+            return new Verification(pairs.size(), failures, accuracy[0], accuracy[1], Metrics.auc(similarity, same));
+        }
+    }
+
+    /**
+     * The service threshold: impostors are every pair of photos of different people in the
+     * identity sets (over a million pairs, so FAR 1e-3 is measured, not extrapolated); genuine
+     * pairs every two photos of one person.
+     */
+    record Calibration(long impostorPairs, long genuinePairs, double threshold, double falseRejectRate, double tarAtFar) {
+        static Calibration run(FacePipeline pipeline, List<PairList.Labelled> photos, double far) {
+            List<float[]> vectors = new ArrayList<>();
+            List<String> identities = new ArrayList<>();
+            int missing = 0;
+            for (PairList.Labelled photo : photos) {
+                float[] v = pipeline.embedding(photo.image());
+                if (v == null) {
+                    missing++;
+                    continue;
+                }
+                vectors.add(v);
+                identities.add(photo.identity());
+            }
+            List<Double> genuine = new ArrayList<>();
+            double[] impostors = new double[vectors.size() * (vectors.size() - 1) / 2];
+            int n = 0;
+            for (int i = 0; i < vectors.size(); i++) {
+                for (int j = i + 1; j < vectors.size(); j++) {
+                    double s = FacePipeline.dot(vectors.get(i), vectors.get(j));
+                    if (identities.get(i).equals(identities.get(j))) {
+                        genuine.add(s);
+                    } else {
+                        impostors[n++] = s;
+                    }
+                }
+            }
+            double threshold = Metrics.thresholdAtFar(java.util.Arrays.copyOf(impostors, n), far);
+            double[] g = genuine.stream().mapToDouble(Double::doubleValue).toArray();
+            double tar = Metrics.acceptRate(g, threshold);
+            if (missing > 0) {
+                System.out.println("calibration: " + missing + " photos without a face left out");
+            }
+            return new Calibration(n, g.length, threshold, 1 - tar, tar);
+        }
+    }
+
+    /**
+     * One enrolment photo per identity (the first), the other photos as probes. Rank-1 counts
+     * probes whose best match is their own identity. Open set: identities with a single photo
+     * are split, half enrolled (gallery distractors), half never enrolled (probes that must come out unknown).
+     */
+    record Identification(int galleryPeople, int probes, int strangerProbes, double rank1, double openSetTrueAccept, double strangerFalseAccept) {
+        static Identification run(FacePipeline pipeline, List<PairList.Labelled> photos, double threshold) {
+            Map<String, List<Path>> byIdentity = new LinkedHashMap<>();
+            photos.forEach(p -> byIdentity.computeIfAbsent(p.identity(), k -> new ArrayList<>()).add(p.image()));
+            List<String> galleryIds = new ArrayList<>();
+            List<float[]> gallery = new ArrayList<>();
+            List<String> probeIds = new ArrayList<>();
+            List<Path> probes = new ArrayList<>();
+            List<Path> strangers = new ArrayList<>();
+            int single = 0;
+            for (var entry : byIdentity.entrySet()) {
+                List<Path> images = entry.getValue();
+                if (images.size() == 1 && single++ % 2 == 1) {
+                    strangers.add(images.get(0));
+                    continue;
+                }
+                float[] enrolled = pipeline.embedding(images.get(0));
+                if (enrolled != null) {
+                    galleryIds.add(entry.getKey());
+                    gallery.add(enrolled);
+                }
+                for (Path probe : images.subList(1, images.size())) {
+                    probeIds.add(entry.getKey());
+                    probes.add(probe);
+                }
+            }
+            int rank1 = 0, trueAccept = 0;
+            for (int i = 0; i < probes.size(); i++) {
+                float[] v = pipeline.embedding(probes.get(i));
+                int best = best(gallery, v);
+                if (best >= 0 && galleryIds.get(best).equals(probeIds.get(i))) {
+                    rank1++;
+                    if (FacePipeline.dot(v, gallery.get(best)) >= threshold) {
+                        trueAccept++;
+                    }
+                }
+            }
+            int falseAccept = 0;
+            for (Path stranger : strangers) {
+                float[] v = pipeline.embedding(stranger);
+                int best = best(gallery, v);
+                if (best >= 0 && FacePipeline.dot(v, gallery.get(best)) >= threshold) {
+                    falseAccept++;
+                }
+            }
+            return new Identification(gallery.size(), probes.size(), strangers.size(), (double) rank1 / probes.size(),
+                    (double) trueAccept / probes.size(), strangers.isEmpty() ? 0 : (double) falseAccept / strangers.size());
+        }
+
+        private static int best(List<float[]> gallery, float[] probe) {
+            if (probe == null) {
+                return -1;
+            }
+            int best = -1;
+            double bestSimilarity = Double.NEGATIVE_INFINITY;
+            for (int g = 0; g < gallery.size(); g++) {
+                double s = FacePipeline.dot(probe, gallery.get(g));
+                if (s > bestSimilarity) {
+                    bestSimilarity = s;
+                    best = g;
+                }
+            }
+            return best;
+        }
+    }
+
+    /** Share of labelled single-face photos where a face is found, exact counts on group photos, and annotated PNGs to look at. */
+    record Detection(int lfwImages, int lfwFound, List<String> groups) {
+        static Detection measure(FaceDetector detector, Path data, Path pictures) throws Exception {
+            int images = 0, found = 0;
+            for (PairList.Labelled photo : PairList.identities(data.resolve("lfw/identities.csv"), data.resolve("lfw"))) {
+                Mat image = Images.decode(Files.readAllBytes(photo.image()));
+                images++;
+                found += detector.detect(image).isEmpty() ? 0 : 1;
+                image.release();
+            }
+            Files.createDirectories(pictures);
+            List<String> groups = new ArrayList<>();
+            List<String> lines = Files.readAllLines(data.resolve("groups/groups.csv"));
+            for (String line : lines.subList(1, lines.size())) {
+                String[] f = line.split(",");
+                Mat image = Images.decode(Files.readAllBytes(data.resolve("groups").resolve(f[0])));
+                List<Face> faces = detector.detect(image);
+                int min = Integer.parseInt(f[2]), max = Integer.parseInt(f[3]);
+                groups.add(String.format(Locale.ROOT, "%s: %d faces (expected %s) %s", f[0], faces.size(),
+                        min == max ? String.valueOf(min) : min + "–" + max, faces.size() >= min && faces.size() <= max ? "ok" : "WRONG"));
+                draw(image, faces);
+                Imgcodecs.imwrite(pictures.resolve(f[0].replaceAll("\\.\\w+$", "") + ".png").toString(), image);
+                image.release();
+            }
+            return new Detection(images, found, groups);
+        }
+
+        private static void draw(Mat image, List<Face> faces) {
+            int thickness = Math.max(2, image.cols() / 400);
+            for (Face f : faces) {
+                Imgproc.rectangle(image, new Point(f.x(), f.y()), new Point(f.x() + f.width(), f.y() + f.height()), new Scalar(0, 0, 255), thickness);
+                float[] l = f.landmarks();
+                for (int k = 0; k < 5; k++) {
+                    Imgproc.circle(image, new Point(l[2 * k], l[2 * k + 1]), thickness + 1, new Scalar(255, 128, 0), -1);
+                }
+            }
+        }
+    }
+}

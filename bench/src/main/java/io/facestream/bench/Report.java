@@ -1,0 +1,83 @@
+package io.facestream.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** The bench's Markdown table. */
+final class Report {
+
+    private final String arguments;
+    private final List<Map<String, Object>> rows = new ArrayList<>();
+    private QualityBench.Detection detection;
+
+    Report(String arguments) {
+        this.arguments = arguments;
+    }
+
+    void detection(QualityBench.Detection detection) {
+        this.detection = detection;
+    }
+
+    void row(Map<String, Object> row) {
+        rows.add(row);
+    }
+
+    List<Map<String, Object>> rows() {
+        return rows;
+    }
+
+    String markdown() {
+        StringBuilder md = new StringBuilder();
+        md.append("# Recognition quality\n\n");
+        md.append("Produced by `FACESTREAM_MODEL_MIRROR=../shared/models mvn -B -q install -DskipTests && "
+                + "java -jar bench/target/bench-0.1.0-SNAPSHOT-exec.jar").append(arguments.isBlank() ? "" : " " + arguments)
+                .append("` on this repository's CI machine kind (2 cores), over `../shared/data`.\n")
+                .append("The same face library as the services: decode → YuNet → least-squares 5-point alignment → embedding → cosine.\n\n");
+        md.append("## Verification (10-fold: threshold chosen on 9 folds, applied to the 10th; a pair without a face counts as wrong)\n\n");
+        md.append("| detector | recognizer | set | pairs | no face | accuracy | AUC |\n|---|---|---|---|---|---|---|\n");
+        for (Map<String, Object> row : rows) {
+            for (var entry : row.entrySet()) {
+                if (entry.getValue() instanceof QualityBench.Verification v) {
+                    md.append(String.format(Locale.ROOT, "| %s | %s | %s | %d | %d | %.2f %% ± %.2f | %.4f |%n", row.get("detector"),
+                            row.get("recognizer"), entry.getKey(), v.pairs(), v.failures(), 100 * v.accuracy(), 100 * v.std(), v.auc()));
+                }
+            }
+        }
+        md.append("\n## Service threshold (false-accept rate of impostor pairs ≤ 0.1 %)\n\n");
+        md.append("Impostors: every pair of photos of two different people in the LFW and CelebA identity sets; genuine: every pair of one person's photos.\n\n");
+        md.append("| recognizer | impostor pairs | genuine pairs | threshold | TAR at FAR 1e-3 | false-reject rate |\n|---|---|---|---|---|---|\n");
+        for (Map<String, Object> row : rows) {
+            QualityBench.Calibration c = (QualityBench.Calibration) row.get("calibration");
+            md.append(String.format(Locale.ROOT, "| %s | %d | %d | %.4f | %.2f %% | %.2f %% |%n", row.get("recognizer"), c.impostorPairs(),
+                    c.genuinePairs(), c.threshold(), 100 * c.tarAtFar(), 100 * c.falseRejectRate()));
+        }
+        md.append("\n## Identification (one enrolment photo per person; half the single-photo people never enrolled)\n\n");
+        md.append("| recognizer | set | gallery | probes | strangers | rank-1 | true accept at threshold | strangers falsely accepted |\n|---|---|---|---|---|---|---|---|\n");
+        for (Map<String, Object> row : rows) {
+            for (var entry : row.entrySet()) {
+                if (entry.getValue() instanceof QualityBench.Identification id) {
+                    md.append(String.format(Locale.ROOT, "| %s | %s | %d | %d | %d | %.2f %% | %.2f %% | %.2f %% |%n", row.get("recognizer"),
+                            entry.getKey().replace("identification ", ""), id.galleryPeople(), id.probes(), id.strangerProbes(),
+                            100 * id.rank1(), 100 * id.openSetTrueAccept(), 100 * id.strangerFalseAccept()));
+                }
+            }
+        }
+        md.append("\n## Speed on this CPU (one thread)\n\n");
+        md.append("| recognizer | decode ms/image p50 / p95 | detect ms/image p50 / p95 | align+embed ms/face p50 / p95 |\n|---|---|---|---|\n");
+        for (Map<String, Object> row : rows) {
+            QualityBench.Speed s = (QualityBench.Speed) row.get("speed");
+            md.append(String.format(Locale.ROOT, "| %s | %.1f / %.1f | %.1f / %.1f | %.1f / %.1f |%n", row.get("recognizer"), s.decodeMedianMs(),
+                    s.decodeP95Ms(), s.detectMedianMs(), s.detectP95Ms(), s.embedMedianMs(), s.embedP95Ms()));
+        }
+        if (detection != null) {
+            md.append("\n## Detection (YuNet, score ≥ 0.8)\n\n");
+            md.append(String.format(Locale.ROOT, "LFW photos with the face found: %d of %d (%.2f %%).%n%n", detection.lfwFound(),
+                    detection.lfwImages(), 100.0 * detection.lfwFound() / detection.lfwImages()));
+            detection.groups().forEach(g -> md.append("- ").append(g).append('\n'));
+            md.append("\nAnnotated group photos (boxes and landmarks) are written to `target/bench-images/`.\n");
+        }
+        return md.toString();
+    }
+}
