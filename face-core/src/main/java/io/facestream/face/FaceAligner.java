@@ -1,5 +1,6 @@
 package io.facestream.face;
 
+import org.opencv.core.Core;
 import org.opencv.core.CvType;
 import org.opencv.core.Mat;
 import org.opencv.core.Scalar;
@@ -12,13 +13,14 @@ public final class FaceAligner {
     private FaceAligner() {
     }
 
+    /** The face warped to {@code template}'s size; the caller releases the returned Mat. */
     public static Mat align(Mat bgr, float[] landmarks, AlignmentTemplate template) {
         double[] m = similarity(landmarks, template.points());
         Mat transform = new Mat(2, 3, CvType.CV_64F);
         transform.put(0, 0, m);
         Mat aligned = new Mat();
         Imgproc.warpAffine(bgr, aligned, transform, new Size(template.width(), template.height()), Imgproc.INTER_LINEAR,
-                org.opencv.core.Core.BORDER_CONSTANT, new Scalar(0, 0, 0));
+                Core.BORDER_CONSTANT, new Scalar(0, 0, 0));
         transform.release();
         return aligned;
     }
@@ -28,6 +30,9 @@ public final class FaceAligner {
      * reflection, closed form in 2-D). Returns the 2×3 row-major matrix [a, -b, tx, b, a, ty].
      */
     public static double[] similarity(float[] from, float[] to) {
+        if (from.length != to.length || from.length < 4 || from.length % 2 != 0) {
+            throw new IllegalArgumentException("need two equal lists of at least 2 points, got " + from.length + " and " + to.length + " values");
+        }
         int n = from.length / 2;
         double fx = 0, fy = 0, tx = 0, ty = 0;
         for (int i = 0; i < n; i++) {
@@ -48,6 +53,10 @@ public final class FaceAligner {
             crossSum += sx * dy - sy * dx;
             norm += sx * sx + sy * sy;
         }
+        if (norm < 1e-9) {
+            throw new IllegalArgumentException("the landmarks all coincide; no transform fits them");
+        }
+        // In 2-D the rotation-and-scale part reduces to a·I + b·J, whose least-squares fit needs no SVD.
         double a = dotSum / norm;
         double b = crossSum / norm;
         return new double[] {a, -b, tx - (a * fx - b * fy), b, a, ty - (b * fx + a * fy)};

@@ -72,7 +72,7 @@ public final class Images {
 
     public static Mat resize(Mat image, double scale) {
         Mat out = new Mat();
-        Imgproc.resize(image, out, new Size(Math.round(image.cols() * scale), Math.round(image.rows() * scale)), 0, 0,
+        Imgproc.resize(image, out, new Size(Math.max(1, Math.round(image.cols() * scale)), Math.max(1, Math.round(image.rows() * scale))), 0, 0,
                 scale < 1 ? Imgproc.INTER_AREA : Imgproc.INTER_LINEAR);
         return out;
     }

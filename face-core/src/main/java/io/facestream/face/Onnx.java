@@ -38,13 +38,27 @@ final class Onnx {
             try {
                 OrtSession.SessionOptions options = new OrtSession.SessionOptions();
                 // Services scale by stream threads on small machines; one intra-op thread each avoids oversubscribing the cores.
-                options.setIntraOpNumThreads(Integer.getInteger("facestream.onnx.threads", 1));
+                options.setIntraOpNumThreads(intraOpThreads());
                 options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
                 return environment.createSession(model.toString(), options);
             } catch (OrtException e) {
                 throw new IllegalStateException("cannot load model " + model + ": " + e.getMessage(), e);
             }
         });
+    }
+
+    /** {@code facestream.onnx.threads} (system property) or {@code FACESTREAM_ONNX_THREADS}, default 1. */
+    static int intraOpThreads() {
+        String value = System.getProperty("facestream.onnx.threads", System.getenv("FACESTREAM_ONNX_THREADS"));
+        return value == null || value.isBlank() ? 1 : Integer.parseInt(value.trim());
+    }
+
+    static void closeQuietly(OrtSession session) {
+        try {
+            session.close();
+        } catch (OrtException | RuntimeException e) {
+            // already failing for a better reason
+        }
     }
 
     private static <T> T onLargeStack(Supplier<T> work) {

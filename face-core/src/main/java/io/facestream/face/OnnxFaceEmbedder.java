@@ -5,42 +5,74 @@ import java.util.Map;
 
 import org.opencv.core.Mat;
 
+import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
 import io.facestream.models.ModelStore;
 
-/** A recognizer run through ONNX Runtime on a face aligned to its template. */
+/**
+ * A recognizer run through ONNX Runtime on a face aligned to its template. Thread-safe: buffers
+ * are allocated per call and an ORT session may be run from several threads at once.
+ */
 public final class OnnxFaceEmbedder implements FaceEmbedder {
 
     private final Recognizer recognizer;
     private final OrtSession session;
-    private final String input;
 
-    private OnnxFaceEmbedder(Recognizer recognizer, OrtSession session) {
+    public OnnxFaceEmbedder(Recognizer recognizer, OrtSession session) {
         this.recognizer = recognizer;
         this.session = session;
-        this.input = session.getInputNames().iterator().next();
+        checkModel();
     }
 
     public static OnnxFaceEmbedder create(Recognizer recognizer, ModelStore models) {
-        return new OnnxFaceEmbedder(recognizer, Onnx.session(models.path(recognizer.modelName())));
+        OrtSession session = Onnx.session(models.path(recognizer.modelName()));
+        try {
+            return new OnnxFaceEmbedder(recognizer, session);
+        } catch (RuntimeException e) {
+            Onnx.closeQuietly(session);
+            throw e;
+        }
+    }
+
+    /** A file that does not match its recognizer would give plausible-looking but meaningless vectors; refuse it up front. */
+    private void checkModel() {
+        try {
+            NodeInfo input = session.getInputInfo().get(recognizer.inputName());
+            if (input == null) {
+                throw new IllegalStateException(recognizer.modelName() + ": model has no input " + recognizer.inputName()
+                        + " (inputs: " + session.getInputNames() + ")");
+            }
+            long[] in = ((TensorInfo) input.getInfo()).getShape();
+            long[] out = ((TensorInfo) session.getOutputInfo().values().iterator().next().getInfo()).getShape();
+            if (in[2] != recognizer.inputSize() || in[3] != recognizer.inputSize() || out[out.length - 1] != recognizer.dimension()) {
+                throw new IllegalStateException(recognizer.modelName() + ": model takes " + java.util.Arrays.toString(in)
+                        + " and gives " + java.util.Arrays.toString(out) + ", not what " + recognizer + " declares");
+            }
+        } catch (OrtException e) {
+            throw new IllegalStateException(recognizer.modelName() + ": cannot read model metadata: " + e.getMessage(), e);
+        }
     }
 
     @Override
     public float[] embed(Mat bgr, Face face) {
         AlignmentTemplate template = recognizer.template();
         Mat aligned = FaceAligner.align(bgr, face.landmarks(), template);
-        float[] chw = Tensors.bgrToChw(aligned, true, 127.5f, 1f / 127.5f);
-        aligned.release();
+        float[] chw;
+        try {
+            chw = Tensors.bgrToChw(aligned, true, recognizer.mean(), recognizer.scale());
+        } finally {
+            aligned.release();
+        }
         try (OnnxTensor tensor = OnnxTensor.createTensor(Onnx.environment(), FloatBuffer.wrap(chw),
                 new long[] {1, 3, template.height(), template.width()});
-             OrtSession.Result result = session.run(Map.of(input, tensor))) {
+             OrtSession.Result result = session.run(Map.of(recognizer.inputName(), tensor))) {
             FloatBuffer output = ((OnnxTensor) result.get(0)).getFloatBuffer();
             float[] vector = new float[output.remaining()];
             output.get(vector);
-            return Vectors.normalize(vector);
+            return Vectors.l2normalize(vector);
         } catch (OrtException e) {
             throw new IllegalStateException(recognizer.modelName() + " failed: " + e.getMessage(), e);
         }
@@ -54,6 +86,10 @@ public final class OnnxFaceEmbedder implements FaceEmbedder {
     @Override
     public int dimension() {
         return recognizer.dimension();
+    }
+
+    public Recognizer recognizer() {
+        return recognizer;
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.facestream.face;
 
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -11,28 +12,63 @@ import org.opencv.core.Mat;
 import org.opencv.core.Scalar;
 
 import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
 import io.facestream.models.ModelStore;
 
-/** YuNet (libfacedetection, MIT) through ONNX Runtime: fixed 640×640 input, letterboxed. */
+/**
+ * YuNet (libfacedetection, MIT) through ONNX Runtime, decoded as OpenCV's FaceDetectorYN does.
+ * The 2023mar model has a fixed square input, so images are letterboxed into it. Thread-safe:
+ * buffers are allocated per call and an ORT session may be run from several threads at once.
+ */
 public final class YuNetDetector implements FaceDetector {
 
     private static final int[] STRIDES = {8, 16, 32};
+    private static final String INPUT = "input";
+    /** As OpenCV: bounds the NMS work on pathological images; real photos give a few dozen candidates. */
+    static final int TOP_K = 5000;
 
     private final OrtSession session;
-    private final String input;
     private final DetectorSettings settings;
 
     public YuNetDetector(OrtSession session, DetectorSettings settings) {
         this.session = session;
-        this.input = session.getInputNames().iterator().next();
         this.settings = settings;
+        checkModel();
     }
 
     public static YuNetDetector create(ModelStore models, DetectorSettings settings) {
-        return new YuNetDetector(Onnx.session(models.path("yunet")), settings);
+        OrtSession session = Onnx.session(models.path("yunet"));
+        try {
+            return new YuNetDetector(session, settings);
+        } catch (RuntimeException e) {
+            Onnx.closeQuietly(session);
+            throw e;
+        }
+    }
+
+    private void checkModel() {
+        try {
+            if (!session.getInputInfo().containsKey(INPUT)) {
+                throw new IllegalStateException("not a YuNet model: inputs " + session.getInputNames());
+            }
+            long[] shape = ((TensorInfo) session.getInputInfo().get(INPUT).getInfo()).getShape();
+            // A fixed-size export (2023mar: 640) only runs at its own size; dynamic ones report -1.
+            if ((shape[2] > 0 && shape[2] != settings.inputSize()) || (shape[3] > 0 && shape[3] != settings.inputSize())) {
+                throw new IllegalArgumentException("this YuNet model takes " + Arrays.toString(shape)
+                        + "; inputSize " + settings.inputSize() + " does not fit it");
+            }
+            for (int stride : STRIDES) {
+                for (String head : new String[] {"cls_", "obj_", "bbox_", "kps_"}) {
+                    if (!session.getOutputNames().contains(head + stride)) {
+                        throw new IllegalStateException("not a YuNet model: no output " + head + stride + " in " + session.getOutputNames());
+                    }
+                }
+            }
+        } catch (OrtException e) {
+            throw new IllegalStateException("cannot read YuNet model metadata: " + e.getMessage(), e);
+        }
     }
 
     @Override
@@ -40,11 +76,17 @@ public final class YuNetDetector implements FaceDetector {
         return "yunet";
     }
 
+    public DetectorSettings settings() {
+        return settings;
+    }
+
     @Override
     public List<Face> detect(Mat bgr) {
         int size = settings.inputSize();
-        double scale = Math.min((double) size / bgr.cols(), (double) size / bgr.rows());
-        Mat resized = Images.resize(bgr, scale);
+        Mat resized = Images.resize(bgr, Math.min((double) size / bgr.cols(), (double) size / bgr.rows()));
+        // Rounding makes the applied scale differ slightly per axis; map back with what was really applied.
+        float scaleX = (float) resized.cols() / bgr.cols();
+        float scaleY = (float) resized.rows() / bgr.rows();
         Mat padded = new Mat();
         // Pad right and bottom only, so coordinates map back by the scale alone.
         Core.copyMakeBorder(resized, padded, 0, size - resized.rows(), 0, size - resized.cols(), Core.BORDER_CONSTANT, new Scalar(0, 0, 0));
@@ -53,18 +95,20 @@ public final class YuNetDetector implements FaceDetector {
         padded.release();
         List<Face> candidates = new ArrayList<>();
         try (OnnxTensor tensor = OnnxTensor.createTensor(Onnx.environment(), FloatBuffer.wrap(chw), new long[] {1, 3, size, size});
-             OrtSession.Result result = session.run(Map.of(input, tensor))) {
+             OrtSession.Result result = session.run(Map.of(INPUT, tensor))) {
             for (int stride : STRIDES) {
-                decode(result, stride, size / stride, (float) scale, candidates);
+                decode(result, stride, size / stride, scaleX, scaleY, candidates);
             }
         } catch (OrtException e) {
             throw new IllegalStateException("YuNet failed: " + e.getMessage(), e);
         }
-        return nms(candidates, settings.nmsThreshold());
+        candidates.sort(Comparator.comparingDouble(Face::score).reversed());
+        List<Face> top = candidates.size() > TOP_K ? candidates.subList(0, TOP_K) : candidates;
+        return nms(top, settings.nmsThreshold());
     }
 
-    /** As OpenCV's FaceDetectorYN: per grid cell, offsets in units of the stride and log-scaled sizes. */
-    private void decode(OrtSession.Result result, int stride, int cols, float scale, List<Face> out) throws OrtException {
+    /** Per grid cell (row-major): centre offsets in units of the stride, log-scaled size, five offset points. */
+    private void decode(OrtSession.Result result, int stride, int cols, float scaleX, float scaleY, List<Face> out) {
         FloatBuffer cls = output(result, "cls_" + stride);
         FloatBuffer obj = output(result, "obj_" + stride);
         FloatBuffer bbox = output(result, "bbox_" + stride);
@@ -83,10 +127,10 @@ public final class YuNetDetector implements FaceDetector {
             float h = (float) Math.exp(bbox.get(4 * i + 3)) * stride;
             float[] landmarks = new float[10];
             for (int k = 0; k < 5; k++) {
-                landmarks[2 * k] = (col + kps.get(10 * i + 2 * k)) * stride / scale;
-                landmarks[2 * k + 1] = (row + kps.get(10 * i + 2 * k + 1)) * stride / scale;
+                landmarks[2 * k] = (col + kps.get(10 * i + 2 * k)) * stride / scaleX;
+                landmarks[2 * k + 1] = (row + kps.get(10 * i + 2 * k + 1)) * stride / scaleY;
             }
-            out.add(new Face((cx - w / 2) / scale, (cy - h / 2) / scale, w / scale, h / scale, landmarks, score));
+            out.add(new Face((cx - w / 2) / scaleX, (cy - h / 2) / scaleY, w / scaleX, h / scaleY, landmarks, score));
         }
     }
 
@@ -99,6 +143,7 @@ public final class YuNetDetector implements FaceDetector {
         return Math.max(0f, Math.min(1f, v));
     }
 
+    /** Greedy non-maximum suppression; the result is sorted by score, best first. */
     static List<Face> nms(List<Face> faces, float iouThreshold) {
         List<Face> sorted = new ArrayList<>(faces);
         sorted.sort(Comparator.comparingDouble(Face::score).reversed());
@@ -117,7 +162,8 @@ public final class YuNetDetector implements FaceDetector {
         float x2 = Math.min(a.x() + a.width(), b.x() + b.width());
         float y2 = Math.min(a.y() + a.height(), b.y() + b.height());
         float inter = Math.max(0, x2 - x1) * Math.max(0, y2 - y1);
-        return inter / (a.width() * a.height() + b.width() * b.height() - inter);
+        float union = a.width() * a.height() + b.width() * b.height() - inter;
+        return union <= 0 ? 0 : inter / union;
     }
 
     @Override
