@@ -1,9 +1,25 @@
 package io.facestream.face;
 
-/** Where the five landmarks of an aligned face should land, in the recognizer's input pixels. */
+/**
+ * Where the landmarks of an aligned face should land, in the recognizer's input pixels: x0,y0,
+ * x1,y1, … in the detector's landmark order.
+ */
 public record AlignmentTemplate(float[] points, int width, int height) {
 
     /** The standard ArcFace five-point template. */
     public static final AlignmentTemplate ARCFACE_112 = new AlignmentTemplate(new float[] {
             38.2946f, 51.6963f, 73.5318f, 51.5014f, 56.0252f, 71.7366f, 41.5493f, 92.3655f, 70.7299f, 92.2041f}, 112, 112);
+
+    public AlignmentTemplate {
+        if (points.length < 4 || points.length % 2 != 0 || width <= 0 || height <= 0) {
+            throw new IllegalArgumentException("a template needs at least 2 points and a positive size");
+        }
+        points = points.clone();
+    }
+
+    /** A copy: the constants are shared by every embedder. */
+    @Override
+    public float[] points() {
+        return points.clone();
+    }
 }

@@ -1,0 +1,63 @@
+package io.facestream.face;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+import org.opencv.core.Mat;
+
+import io.facestream.models.ModelStore;
+
+/** Models loaded once for the whole test JVM; loading is the slow part, and ORT sessions are thread-safe. */
+final class SharedModels {
+
+    private static YuNetDetector detector;
+    private static final Map<Recognizer, OnnxFaceEmbedder> EMBEDDERS = new EnumMap<>(Recognizer.class);
+
+    private SharedModels() {
+    }
+
+    static synchronized YuNetDetector detector() {
+        if (detector == null) {
+            detector = YuNetDetector.create(ModelStore.fromEnvironment(), DetectorSettings.defaults());
+        }
+        return detector;
+    }
+
+    static synchronized OnnxFaceEmbedder embedder(Recognizer recognizer) {
+        return EMBEDDERS.computeIfAbsent(recognizer, r -> OnnxFaceEmbedder.create(r, ModelStore.fromEnvironment()));
+    }
+
+    /** A photo of the data folder, decoded as the services decode uploads. */
+    static Mat image(String relative) {
+        return image(TestData.dir().resolve(relative));
+    }
+
+    static Mat image(Path path) {
+        try {
+            return Images.decode(Files.readAllBytes(path));
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot read " + path, e);
+        }
+    }
+
+    static List<Face> detect(String relative) {
+        return detector().detect(image(relative));
+    }
+
+    /** Median wall time of {@code runs} calls after two warm-up calls, in milliseconds. */
+    static double medianMillis(int runs, Runnable work) {
+        work.run();
+        work.run();
+        long[] nanos = new long[runs];
+        for (int i = 0; i < runs; i++) {
+            long start = System.nanoTime();
+            work.run();
+            nanos[i] = System.nanoTime() - start;
+        }
+        java.util.Arrays.sort(nanos);
+        return nanos[runs / 2] / 1e6;
+    }
+}
