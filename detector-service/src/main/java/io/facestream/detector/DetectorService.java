@@ -38,13 +38,6 @@ public final class DetectorService implements AutoCloseable {
     }
 
     public static void main(String[] args) {
-        DetectorService service = start(DetectorConfig.fromEnvironment(), ModelStore.fromEnvironment());
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            try {
-                service.close();
-            } catch (Exception e) {
-                Thread.currentThread().interrupt();
-            }
-        }));
+        PipelineStreams.closeOnShutdown(start(DetectorConfig.fromEnvironment(), ModelStore.fromEnvironment()));
     }
 }

@@ -18,6 +18,7 @@ import io.facestream.schemas.FrameHeader;
 import io.facestream.schemas.Operation;
 import io.facestream.schemas.Point;
 import io.facestream.schemas.Results;
+import io.facestream.schemas.Values;
 
 /** Finds the faces of one frame. */
 public final class FrameDetector {
@@ -37,7 +38,7 @@ public final class FrameDetector {
             return needsNoImage ? out.build()
                     : out.setError(Results.error(Results.INVALID_REQUEST, "the frame carries no image")).build();
         }
-        byte[] bytes = bytes(frame.getImage());
+        byte[] bytes = Values.bytes(frame.getImage());
         Mat image;
         try {
             image = Images.decode(bytes);
@@ -61,12 +62,5 @@ public final class FrameDetector {
                 .setLandmarks(landmarks)
                 .setScore(face.score())
                 .build();
-    }
-
-    static byte[] bytes(ByteBuffer buffer) {
-        ByteBuffer view = buffer.duplicate();
-        byte[] bytes = new byte[view.remaining()];
-        view.get(bytes);
-        return bytes;
     }
 }

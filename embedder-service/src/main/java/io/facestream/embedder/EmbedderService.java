@@ -35,13 +35,6 @@ public final class EmbedderService implements AutoCloseable {
     }
 
     public static void main(String[] args) {
-        EmbedderService service = start(EmbedderConfig.fromEnvironment(), ModelStore.fromEnvironment());
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            try {
-                service.close();
-            } catch (Exception e) {
-                Thread.currentThread().interrupt();
-            }
-        }));
+        PipelineStreams.closeOnShutdown(start(EmbedderConfig.fromEnvironment(), ModelStore.fromEnvironment()));
     }
 }

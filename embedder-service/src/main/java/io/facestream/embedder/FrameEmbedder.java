@@ -1,6 +1,5 @@
 package io.facestream.embedder;
 
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -16,6 +15,7 @@ import io.facestream.schemas.EmbeddedFrame;
 import io.facestream.schemas.FaceEmbedding;
 import io.facestream.schemas.Point;
 import io.facestream.schemas.Results;
+import io.facestream.schemas.Values;
 
 /** Turns every detected face of a frame into an embedding; the image itself goes no further. */
 public final class FrameEmbedder {
@@ -35,7 +35,7 @@ public final class FrameEmbedder {
         Mat image;
         try {
             // Aligned from the full-resolution image the detector saw, not from a crop.
-            image = Images.decode(bytes(frame.getImage()));
+            image = Images.decode(Values.bytes(frame.getImage()));
         } catch (ImageDecodeException e) {
             return out.setError(Results.error(Results.INVALID_IMAGE, e.getMessage())).build();
         }
@@ -43,7 +43,7 @@ public final class FrameEmbedder {
             List<FaceEmbedding> faces = new ArrayList<>(frame.getFaces().size());
             for (DetectedFace face : frame.getFaces()) {
                 float[] vector = embedder.embed(image, toFace(face));
-                faces.add(FaceEmbedding.newBuilder().setFace(face).setModel(embedder.model()).setVector(toList(vector)).build());
+                faces.add(FaceEmbedding.newBuilder().setFace(face).setModel(embedder.model()).setVector(Values.floatList(vector)).build());
             }
             return out.setFaces(faces).build();
         } finally {
@@ -61,18 +61,5 @@ public final class FrameEmbedder {
         return new Face(face.getBox().getX(), face.getBox().getY(), face.getBox().getWidth(), face.getBox().getHeight(), landmarks, face.getScore());
     }
 
-    private static List<Float> toList(float[] values) {
-        List<Float> out = new ArrayList<>(values.length);
-        for (float v : values) {
-            out.add(v);
-        }
-        return out;
-    }
 
-    private static byte[] bytes(ByteBuffer buffer) {
-        ByteBuffer view = buffer.duplicate();
-        byte[] bytes = new byte[view.remaining()];
-        view.get(bytes);
-        return bytes;
-    }
 }

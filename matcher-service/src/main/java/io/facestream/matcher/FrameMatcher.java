@@ -16,6 +16,7 @@ import io.facestream.schemas.PersonChange;
 import io.facestream.schemas.PersonMatch;
 import io.facestream.schemas.PipelineError;
 import io.facestream.schemas.Results;
+import io.facestream.schemas.Values;
 
 /** Answers one embedded frame: every face becomes a known person or unknown; a registration enrols its face. */
 public final class FrameMatcher {
@@ -69,7 +70,7 @@ public final class FrameMatcher {
             recentFaces.remember(face);
             FaceMatch.Builder answer = FaceMatch.newBuilder().setFace(face.getFace());
             if (match) {
-                PersonMatch best = gallery(face.getModel()).best(Gallery.toArray(face.getVector()));
+                PersonMatch best = gallery(face.getModel()).best(Values.floats(face.getVector()));
                 if (best != null) {
                     answer.setBestSimilarity(best.getSimilarity());
                     if (best.getSimilarity() >= config.threshold(face.getModel())) {
@@ -104,7 +105,7 @@ public final class FrameMatcher {
         } else {
             face = frame.getFaces().get(0);
         }
-        PersonChange change = people.register(frame.getHeader().getId(), name.strip(), face.getModel(), Gallery.toArray(face.getVector()));
+        PersonChange change = people.register(frame.getHeader().getId(), name.strip(), face.getModel(), Values.floats(face.getVector()));
         // This instance sees its own registration at once; the others through the people topic.
         galleries.apply(change);
         cache.apply(change);

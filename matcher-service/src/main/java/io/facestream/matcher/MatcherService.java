@@ -69,13 +69,6 @@ public final class MatcherService implements AutoCloseable {
     }
 
     public static void main(String[] args) {
-        MatcherService service = start(MatcherConfig.fromEnvironment());
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            try {
-                service.close();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }));
+        PipelineStreams.closeOnShutdown(start(MatcherConfig.fromEnvironment()));
     }
 }

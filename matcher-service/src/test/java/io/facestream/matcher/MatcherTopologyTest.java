@@ -34,6 +34,7 @@ import io.facestream.schemas.PersonChange;
 import io.facestream.schemas.Point;
 import io.facestream.schemas.SourceKind;
 import io.facestream.schemas.Topics;
+import io.facestream.schemas.Values;
 import redis.clients.jedis.JedisPooled;
 
 /** The matcher topology against the machine's real PostgreSQL and Redis (each test in its own schema and key prefix). */
@@ -193,7 +194,7 @@ class MatcherTopologyTest {
                 .setFace(DetectedFace.newBuilder().setFaceId(UUID.randomUUID().toString()).setBox(new Box(1f, 2f, 30f, 40f))
                         .setLandmarks(List.of(new Point(1f, 1f), new Point(2f, 1f), new Point(1.5f, 2f), new Point(1f, 3f), new Point(2f, 3f)))
                         .setScore(0.99f).build())
-                .setModel(MODEL).setVector(io.facestream.matcher.gallery.Gallery.toList(v)).build()).toList();
+                .setModel(MODEL).setVector(Values.floatList(v)).build()).toList();
         return EmbeddedFrame.newBuilder().setHeader(header).setImageWidth(100).setImageHeight(100).setFaces(faces).build();
     }
 }

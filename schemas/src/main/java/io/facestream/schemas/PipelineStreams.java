@@ -49,6 +49,17 @@ public final class PipelineStreams {
         return p;
     }
 
+    /** Closes the service when the JVM is asked to stop, so its consumers leave their groups cleanly. */
+    public static void closeOnShutdown(AutoCloseable service) {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                service.close();
+            } catch (Exception e) {
+                log.warn("while stopping: {}", e.toString());
+            }
+        }, "shutdown"));
+    }
+
     /** Starts the topology and waits until it is RUNNING, so callers know the service can answer. */
     public static KafkaStreams start(Topology topology, Properties properties, Duration timeout) {
         KafkaStreams streams = new KafkaStreams(topology, properties);

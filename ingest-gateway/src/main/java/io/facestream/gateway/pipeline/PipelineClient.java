@@ -3,7 +3,6 @@ package io.facestream.gateway.pipeline;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -15,7 +14,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RecordDeserializationException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
@@ -23,6 +21,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 import io.facestream.gateway.GatewayProperties;
+import io.facestream.schemas.Consumers;
 import io.facestream.schemas.Frame;
 import io.facestream.schemas.FrameHeader;
 import io.facestream.schemas.MatchResult;
@@ -64,12 +63,8 @@ public class PipelineClient {
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.CLIENT_ID_CONFIG, "gateway-results-" + properties.instanceId()),
                 Topics.MATCH_RESULTS.keySerde().deserializer(), Topics.MATCH_RESULTS.valueSerde().deserializer());
-        List<TopicPartition> partitions = consumer.partitionsFor(Topics.MATCH_RESULTS.name()).stream()
-                .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-        consumer.assign(partitions);
-        // Pin the end now: every frame sent from here on has its result after this position.
-        consumer.seekToEnd(partitions);
-        partitions.forEach(consumer::position);
+        // Pinned now: every frame sent from here on has its result after this position.
+        Consumers.assignAllFromEnd(consumer, Topics.MATCH_RESULTS.name());
         reader = new Thread(this::readResults, "gateway-results");
         reader.setDaemon(true);
         reader.start();

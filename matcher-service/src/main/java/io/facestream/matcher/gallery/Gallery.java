@@ -1,12 +1,12 @@
 package io.facestream.matcher.gallery;
 
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.facestream.schemas.PersonChange;
 import io.facestream.schemas.PersonChangeKind;
 import io.facestream.schemas.PersonMatch;
+import io.facestream.schemas.Values;
 
 /** The enrolled people of one recognizer, in memory: every face of every frame is compared against all of them. */
 public final class Gallery {
@@ -34,7 +34,7 @@ public final class Gallery {
             people.remove(change.getPersonId());
             return;
         }
-        float[][] vectors = change.getEmbeddings().stream().map(Gallery::toArray).toArray(float[][]::new);
+        float[][] vectors = change.getEmbeddings().stream().map(Values::floats).toArray(float[][]::new);
         people.put(change.getPersonId(), new Person(change.getPersonId(), change.getName(), vectors));
     }
 
@@ -69,19 +69,5 @@ public final class Gallery {
         return sum;
     }
 
-    public static float[] toArray(List<Float> values) {
-        float[] out = new float[values.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = values.get(i);
-        }
-        return out;
-    }
 
-    public static List<Float> toList(float[] values) {
-        Float[] boxed = new Float[values.length];
-        for (int i = 0; i < values.length; i++) {
-            boxed[i] = values[i];
-        }
-        return List.of(boxed);
-    }
 }

@@ -1,18 +1,17 @@
 package io.facestream.matcher.gallery;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.facestream.schemas.Consumers;
 import io.facestream.schemas.PersonChange;
 import io.facestream.schemas.Topics;
 
@@ -35,11 +34,7 @@ public final class GalleryFeed implements AutoCloseable {
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
                 Topics.PERSON_CHANGES.keySerde().deserializer(), Topics.PERSON_CHANGES.valueSerde().deserializer());
-        List<TopicPartition> partitions = consumer.partitionsFor(Topics.PERSON_CHANGES.name()).stream()
-                .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
-        consumer.assign(partitions);
-        consumer.seekToEnd(partitions);
-        partitions.forEach(consumer::position);
+        Consumers.assignAllFromEnd(consumer, Topics.PERSON_CHANGES.name());
     }
 
     public void start(Consumer<PersonChange> apply) {

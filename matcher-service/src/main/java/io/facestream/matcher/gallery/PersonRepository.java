@@ -16,6 +16,7 @@ import javax.sql.DataSource;
 
 import io.facestream.schemas.PersonChange;
 import io.facestream.schemas.PersonChangeKind;
+import io.facestream.schemas.Values;
 
 /** People and their face embeddings in PostgreSQL: the gallery's source of truth. */
 public final class PersonRepository {
@@ -111,7 +112,7 @@ public final class PersonRepository {
             while (rs.next()) {
                 long id = rs.getLong(1);
                 PersonChange person = people.computeIfAbsent(id, key -> upsert(key, rcName(rs), model));
-                person.getEmbeddings().add(Gallery.toList(toFloats(rs.getBytes(3))));
+                person.getEmbeddings().add(Values.floatList(toFloats(rs.getBytes(3))));
             }
         }
         return new ArrayList<>(people.values());
