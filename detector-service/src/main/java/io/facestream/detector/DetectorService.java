@@ -6,6 +6,7 @@ import org.apache.kafka.streams.KafkaStreams;
 
 import io.facestream.face.DetectorSettings;
 import io.facestream.face.FaceDetector;
+import io.facestream.face.FaceQuality;
 import io.facestream.face.YuNetDetector;
 import io.facestream.models.ModelStore;
 import io.facestream.schemas.PipelineStreams;
@@ -23,7 +24,7 @@ public final class DetectorService implements AutoCloseable {
         }
         detector = YuNetDetector.create(models, DetectorSettings.defaults().withScoreThreshold(config.scoreThreshold()));
         TopicBootstrap.ensureTopics(config.bootstrapServers());
-        streams = PipelineStreams.start(DetectorTopology.build(new FrameDetector(detector)),
+        streams = PipelineStreams.start(DetectorTopology.build(new FrameDetector(detector, FaceQuality.Rules.defaults())),
                 PipelineStreams.properties(config.applicationId(), config.bootstrapServers(), config.streamThreads()), Duration.ofSeconds(60));
     }
 

@@ -8,6 +8,7 @@ import org.opencv.core.Mat;
 
 import io.facestream.face.Face;
 import io.facestream.face.FaceDetector;
+import io.facestream.face.FaceQuality;
 import io.facestream.face.ImageDecodeException;
 import io.facestream.face.Images;
 import io.facestream.schemas.Box;
@@ -20,13 +21,15 @@ import io.facestream.schemas.Point;
 import io.facestream.schemas.Results;
 import io.facestream.schemas.Values;
 
-/** Finds the faces of one frame. */
+/** Finds the faces of one frame, and judges each one's fitness for enrolment where the pixels are. */
 public final class FrameDetector {
 
     private final FaceDetector detector;
+    private final FaceQuality.Rules rules;
 
-    public FrameDetector(FaceDetector detector) {
+    public FrameDetector(FaceDetector detector, FaceQuality.Rules rules) {
         this.detector = detector;
+        this.rules = rules;
     }
 
     public DetectedFrame detect(Frame frame) {
@@ -46,14 +49,14 @@ public final class FrameDetector {
             return out.setError(Results.error(Results.INVALID_IMAGE, e.getMessage())).build();
         }
         try {
-            List<DetectedFace> faces = detector.detect(image).stream().map(FrameDetector::toRecord).toList();
+            List<DetectedFace> faces = detector.detect(image).stream().map(face -> toRecord(face, FaceQuality.assess(image, face, rules))).toList();
             return out.setImage(ByteBuffer.wrap(bytes)).setImageWidth(image.cols()).setImageHeight(image.rows()).setFaces(faces).build();
         } finally {
             image.release();
         }
     }
 
-    static DetectedFace toRecord(Face face) {
+    static DetectedFace toRecord(Face face, FaceQuality quality) {
         float[] l = face.landmarks();
         List<Point> landmarks = List.of(new Point(l[0], l[1]), new Point(l[2], l[3]), new Point(l[4], l[5]), new Point(l[6], l[7]), new Point(l[8], l[9]));
         return DetectedFace.newBuilder()
@@ -61,6 +64,7 @@ public final class FrameDetector {
                 .setBox(new Box(face.x(), face.y(), face.width(), face.height()))
                 .setLandmarks(landmarks)
                 .setScore(face.score())
+                .setQuality(new io.facestream.schemas.FaceQuality(quality.interEyeDistance(), quality.sharpness(), quality.yaw(), quality.issues()))
                 .build();
     }
 }

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 
 import io.facestream.face.DetectorSettings;
 import io.facestream.face.FaceDetector;
+import io.facestream.face.FaceQuality;
 import io.facestream.face.TestData;
 import io.facestream.face.YuNetDetector;
 import io.facestream.models.ModelStore;
@@ -40,7 +41,7 @@ class DetectorTopologyTest {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "detector-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        driver = new TopologyTestDriver(DetectorTopology.build(new FrameDetector(yunet)), props);
+        driver = new TopologyTestDriver(DetectorTopology.build(new FrameDetector(yunet, FaceQuality.Rules.defaults())), props);
         frames = driver.createInputTopic(Topics.FRAMES.name(), Topics.FRAMES.keySerde().serializer(), Topics.FRAMES.valueSerde().serializer());
         detected = driver.createOutputTopic(Topics.DETECTED_FACES.name(), Topics.DETECTED_FACES.keySerde().deserializer(),
                 Topics.DETECTED_FACES.valueSerde().deserializer());

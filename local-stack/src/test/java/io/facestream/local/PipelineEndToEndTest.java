@@ -208,6 +208,29 @@ class PipelineEndToEndTest {
     }
 
     @Test
+    @Order(5)
+    void blurredEnrolmentPhotoIsRefusedWithItsReasonAndStillRecognizedWithAWarning() throws Exception {
+        // 52 px between the eyes: a 4 px blur is over 2 px once the face is scaled to the recognizer's 112 px.
+        org.opencv.core.Mat image = io.facestream.face.Images.decode(Files.readAllBytes(photo("refs/kit_harington/john1.jpeg")));
+        org.opencv.imgproc.Imgproc.GaussianBlur(image, image, new org.opencv.core.Size(0, 0), 4);
+        byte[] blurred = io.facestream.face.Images.encodeJpeg(image, 92);
+        int before = people();
+
+        Gateway.Answer refused = first.upload("/api/recognition/register", "blurred.jpg", blurred, "Kit Harington");
+        assertThat(refused.status()).isEqualTo(422);
+        assertThat(refused.body().get("error").asText()).isEqualTo("low_quality");
+        assertThat(refused.body().get("message").asText()).contains("blurred");
+        assertThat(people()).isEqualTo(before);
+
+        Gateway.Answer recognized = first.upload("/api/recognition/recognize", "blurred.jpg", blurred, null);
+        assertThat(recognized.status()).isEqualTo(200);
+        JsonNode face = recognized.body().get("recognized_faces").size() > 0
+                ? recognized.body().get("recognized_faces").get(0) : recognized.body().get("unknown_faces").get(0);
+        assertThat(face.get("low_quality").asBoolean()).isTrue();
+        assertThat(face.get("quality_issues").get(0).asText()).contains("blurred");
+    }
+
+    @Test
     @Order(6)
     void phonePhotoLargerThanKafkaDefaultLimitWorks() throws Exception {
         Path large = photo("hard/large_deepface_img26.jpg");

@@ -105,6 +105,10 @@ public final class FrameMatcher {
         } else {
             face = frame.getFaces().get(0);
         }
+        var quality = face.getFace().getQuality();
+        if (quality != null && !quality.getIssues().isEmpty()) {
+            return failed(result, Results.LOW_QUALITY, "the face is not fit for enrolment: " + String.join("; ", quality.getIssues()));
+        }
         PersonChange change = people.register(frame.getHeader().getId(), name.strip(), face.getModel(), Values.floats(face.getVector()));
         // This instance sees its own registration at once; the others through the people topic.
         galleries.apply(change);

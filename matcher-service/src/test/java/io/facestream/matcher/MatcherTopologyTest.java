@@ -168,6 +168,22 @@ class MatcherTopologyTest {
     }
 
     @Test
+    void poorFaceIsNotEnrolled() throws Exception {
+        EmbeddedFrame frame = frame("q", Operation.REGISTER, "Blurry", null, unit(1, 0, 0));
+        frame.getFaces().get(0).getFace().setQuality(new io.facestream.schemas.FaceQuality(40f, 8f, 0.1f,
+                List.of("face too blurred (sharpness 8, at least 20 needed)")));
+        embeddings.pipeInput("q", frame);
+        MatchResult result = results.readValue();
+        assertThat(result.getError().getCode()).isEqualTo("LOW_QUALITY");
+        assertThat(result.getError().getMessage()).contains("blurred");
+        assertThat(changes.isEmpty()).isTrue();
+        try (var c = dataSource.getConnection(); var st = c.createStatement(); var rs = st.executeQuery("select count(*) from person")) {
+            rs.next();
+            assertThat(rs.getInt(1)).isZero();
+        }
+    }
+
+    @Test
     void upstreamErrorsPassThrough() {
         EmbeddedFrame failed = frame("x", Operation.RECOGNIZE, null, null);
         failed.setError(new io.facestream.schemas.PipelineError("INVALID_IMAGE", "not a JPEG or PNG image"));

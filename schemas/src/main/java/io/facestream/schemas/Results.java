@@ -8,6 +8,7 @@ public final class Results {
     public static final String NO_FACE = "NO_FACE";
     public static final String MULTIPLE_FACES = "MULTIPLE_FACES";
     public static final String FACE_NOT_FOUND = "FACE_NOT_FOUND";
+    public static final String LOW_QUALITY = "LOW_QUALITY";
     public static final String INTERNAL = "INTERNAL";
 
     private Results() {

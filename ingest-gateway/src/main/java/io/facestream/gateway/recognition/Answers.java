@@ -21,10 +21,11 @@ public final class Answers {
     public record DetectResponse(List<int[]> faces, List<Detection> detections) {
     }
 
-    public record RecognizedFace(long id, String name, float similarity, int[] box, String faceId) {
+    /** @param qualityIssues why this face would not do for enrolment; matches of poor faces deserve less trust */
+    public record RecognizedFace(long id, String name, float similarity, int[] box, String faceId, boolean lowQuality, List<String> qualityIssues) {
     }
 
-    public record UnknownFace(int[] box, String faceId, float bestSimilarity) {
+    public record UnknownFace(int[] box, String faceId, float bestSimilarity, boolean lowQuality, List<String> qualityIssues) {
     }
 
     public record RecognizeResponse(List<RecognizedFace> recognizedFaces, List<UnknownFace> unknownFaces, float threshold) {
@@ -44,7 +45,7 @@ public final class Answers {
         }
         HttpStatus status = switch (error.getCode()) {
             case "INVALID_IMAGE", "INVALID_REQUEST" -> HttpStatus.BAD_REQUEST;
-            case "NO_FACE", "MULTIPLE_FACES" -> HttpStatus.UNPROCESSABLE_ENTITY;
+            case "NO_FACE", "MULTIPLE_FACES", "LOW_QUALITY" -> HttpStatus.UNPROCESSABLE_ENTITY;
             case "FACE_NOT_FOUND" -> HttpStatus.NOT_FOUND;
             default -> HttpStatus.INTERNAL_SERVER_ERROR;
         };
@@ -68,11 +69,12 @@ public final class Answers {
         List<UnknownFace> unknown = new ArrayList<>();
         for (FaceMatch match : result.getFaces()) {
             int[] box = box(match.getFace().getBox(), scale);
+            List<String> issues = match.getFace().getQuality() == null ? List.of() : match.getFace().getQuality().getIssues();
             if (match.getPerson() != null) {
                 known.add(new RecognizedFace(match.getPerson().getPersonId(), match.getPerson().getName(),
-                        round(match.getPerson().getSimilarity(), 10000), box, match.getFace().getFaceId()));
+                        round(match.getPerson().getSimilarity(), 10000), box, match.getFace().getFaceId(), !issues.isEmpty(), issues));
             } else {
-                unknown.add(new UnknownFace(box, match.getFace().getFaceId(), round(match.getBestSimilarity(), 10000)));
+                unknown.add(new UnknownFace(box, match.getFace().getFaceId(), round(match.getBestSimilarity(), 10000), !issues.isEmpty(), issues));
             }
         }
         return new RecognizeResponse(known, unknown, result.getThreshold());
