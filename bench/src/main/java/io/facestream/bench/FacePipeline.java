@@ -28,11 +28,14 @@ final class FacePipeline {
     private final FaceDetector detector;
     private final FaceEmbedder embedder;
     private final Map<Path, float[]> cache = new HashMap<>();
+    /** The face each image yields with this detector, shared by every recognizer run after it (null: none). */
+    private final Map<Path, Face> detections;
     int imagesWithoutFace;
 
-    FacePipeline(FaceDetector detector, FaceEmbedder embedder) {
+    FacePipeline(FaceDetector detector, FaceEmbedder embedder, Map<Path, Face> detections) {
         this.detector = detector;
         this.embedder = embedder;
+        this.detections = detections;
     }
 
     /** The embedding of the face nearest the image centre (the labelled one in LFW and CelebA), or null when none was found. */
@@ -45,18 +48,23 @@ final class FacePipeline {
             long t0 = System.nanoTime();
             Mat image = Images.decode(Files.readAllBytes(path));
             long t1 = System.nanoTime();
-            List<Face> faces = detector.detect(image);
-            long t2 = System.nanoTime();
             decodeMs.add((t1 - t0) / 1e6);
-            detectMs.add((t2 - t1) / 1e6);
-            if (faces.isEmpty()) {
+            Face central;
+            if (detections.containsKey(path)) {
+                central = detections.get(path);
+            } else {
+                List<Face> faces = detector.detect(image);
+                detectMs.add((System.nanoTime() - t1) / 1e6);
+                double cx = image.cols() / 2.0, cy = image.rows() / 2.0;
+                central = faces.stream().min(Comparator.comparingDouble(
+                        f -> Math.hypot(f.x() + f.width() / 2 - cx, f.y() + f.height() / 2 - cy))).orElse(null);
+                detections.put(path, central);
+            }
+            if (central == null) {
                 imagesWithoutFace++;
                 image.release();
                 return null;
             }
-            double cx = image.cols() / 2.0, cy = image.rows() / 2.0;
-            Face central = faces.stream().min(Comparator.comparingDouble(
-                    f -> Math.hypot(f.x() + f.width() / 2 - cx, f.y() + f.height() / 2 - cy))).orElseThrow();
             long t3 = System.nanoTime();
             float[] vector = embedder.embed(image, central);
             embedMs.add((System.nanoTime() - t3) / 1e6);

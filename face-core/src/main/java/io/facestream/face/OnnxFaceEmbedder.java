@@ -20,17 +20,24 @@ public final class OnnxFaceEmbedder implements FaceEmbedder {
 
     private final Recognizer recognizer;
     private final OrtSession session;
+    private final boolean flip;
 
-    public OnnxFaceEmbedder(Recognizer recognizer, OrtSession session) {
+    /** @param flip also embed the mirrored face and average both (test-time augmentation): steadier vectors for twice the time */
+    public OnnxFaceEmbedder(Recognizer recognizer, OrtSession session, boolean flip) {
         this.recognizer = recognizer;
         this.session = session;
+        this.flip = flip;
         checkModel();
     }
 
     public static OnnxFaceEmbedder create(Recognizer recognizer, ModelStore models) {
+        return create(recognizer, models, false);
+    }
+
+    public static OnnxFaceEmbedder create(Recognizer recognizer, ModelStore models, boolean flip) {
         OrtSession session = Onnx.session(models.path(recognizer.modelName()));
         try {
-            return new OnnxFaceEmbedder(recognizer, session);
+            return new OnnxFaceEmbedder(recognizer, session, flip);
         } catch (RuntimeException e) {
             Onnx.closeQuietly(session);
             throw e;
@@ -60,27 +67,39 @@ public final class OnnxFaceEmbedder implements FaceEmbedder {
     public float[] embed(Mat bgr, Face face) {
         AlignmentTemplate template = recognizer.template();
         Mat aligned = FaceAligner.align(bgr, face.landmarks(), template);
-        float[] chw;
         try {
-            chw = Tensors.bgrToChw(aligned, true, recognizer.mean(), recognizer.scale());
+            float[] vector = run(aligned);
+            if (flip) {
+                org.opencv.core.Core.flip(aligned, aligned, 1);
+                float[] mirrored = run(aligned);
+                for (int i = 0; i < vector.length; i++) {
+                    vector[i] += mirrored[i];
+                }
+            }
+            return Vectors.l2normalize(vector);
         } finally {
             aligned.release();
         }
+    }
+
+    private float[] run(Mat aligned) {
+        float[] chw = Tensors.bgrToChw(aligned, true, recognizer.mean(), recognizer.scale());
         try (OnnxTensor tensor = OnnxTensor.createTensor(Onnx.environment(), FloatBuffer.wrap(chw),
-                new long[] {1, 3, template.height(), template.width()});
+                new long[] {1, 3, aligned.rows(), aligned.cols()});
              OrtSession.Result result = session.run(Map.of(recognizer.inputName(), tensor))) {
             FloatBuffer output = ((OnnxTensor) result.get(0)).getFloatBuffer();
             float[] vector = new float[output.remaining()];
             output.get(vector);
-            return Vectors.l2normalize(vector);
+            return vector;
         } catch (OrtException e) {
             throw new IllegalStateException(recognizer.modelName() + " failed: " + e.getMessage(), e);
         }
     }
 
+    /** Flip averaging changes the vectors, so it is part of the model's name: its gallery is kept apart. */
     @Override
     public String model() {
-        return recognizer.modelName();
+        return flip ? recognizer.modelName() + "+flip" : recognizer.modelName();
     }
 
     @Override
