@@ -2,14 +2,19 @@ package io.facestream.embedder;
 
 import io.facestream.schemas.Settings;
 
-/** @param recognizer manifest name of the recognition model; the matcher keeps one gallery per recognizer */
-public record EmbedderConfig(String bootstrapServers, String applicationId, int streamThreads, String recognizer) {
+/**
+ * @param recognizer manifest name of the recognition model; the matcher keeps one gallery per recognizer
+ * @param flip       average each face's vector with its mirror image's: off by default, since for
+ *                   arcface-mbf-int8 it doubled the time and did not raise accuracy (docs/quality.md)
+ */
+public record EmbedderConfig(String bootstrapServers, String applicationId, int streamThreads, String recognizer, boolean flip) {
 
     public static EmbedderConfig fromEnvironment() {
         return new EmbedderConfig(
                 Settings.kafkaBootstrapServers(),
                 Settings.get("FACESTREAM_EMBEDDER_APPLICATION_ID", "facestream-embedder"),
                 Settings.getInt("FACESTREAM_STREAM_THREADS", 1),
-                Settings.get("FACESTREAM_RECOGNIZER", "arcface-mbf-int8"));
+                Settings.get("FACESTREAM_RECOGNIZER", "arcface-mbf-int8"),
+                Boolean.parseBoolean(Settings.get("FACESTREAM_FLIP", "false")));
     }
 }

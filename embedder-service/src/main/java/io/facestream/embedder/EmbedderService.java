@@ -18,7 +18,7 @@ public final class EmbedderService implements AutoCloseable {
     private final KafkaStreams streams;
 
     private EmbedderService(EmbedderConfig config, ModelStore models) {
-        embedder = OnnxFaceEmbedder.create(Recognizer.byModelName(config.recognizer()), models);
+        embedder = OnnxFaceEmbedder.create(Recognizer.byModelName(config.recognizer()), models, config.flip());
         TopicBootstrap.ensureTopics(config.bootstrapServers());
         streams = PipelineStreams.start(EmbedderTopology.build(new FrameEmbedder(embedder)),
                 PipelineStreams.properties(config.applicationId(), config.bootstrapServers(), config.streamThreads()), Duration.ofSeconds(60));

@@ -30,14 +30,16 @@ public record MatcherConfig(
      */
     public static final Map<String, Float> CALIBRATED_THRESHOLDS = Map.of(
             "arcface-mbf-int8", 0.287f,
-            "mobilefacenet-128", 0.410f);
+            "arcface-mbf-int8+flip", 0.291f,
+            "mobilefacenet-128", 0.410f,
+            "mobilefacenet-128+flip", 0.413f);
 
     public static MatcherConfig fromEnvironment() {
         String override = Settings.get("FACESTREAM_MATCH_THRESHOLD", null);
         Map<String, Float> thresholds = CALIBRATED_THRESHOLDS;
         if (override != null) {
             float value = Float.parseFloat(override);
-            thresholds = Map.of("arcface-mbf-int8", value, "mobilefacenet-128", value);
+            thresholds = CALIBRATED_THRESHOLDS.keySet().stream().collect(java.util.stream.Collectors.toMap(model -> model, model -> value));
         }
         return new MatcherConfig(
                 Settings.kafkaBootstrapServers(),
