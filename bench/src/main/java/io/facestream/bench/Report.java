@@ -31,7 +31,7 @@ final class Report {
     String markdown() {
         StringBuilder md = new StringBuilder();
         md.append("# Recognition quality\n\n");
-        md.append("Produced by `FACESTREAM_MODEL_MIRROR=../shared/models FACESTREAM_FETCH_MODELS=all mvn -B -q install -DskipTests && "
+        md.append("Produced by `FACESTREAM_MODEL_MIRROR=../shared/models mvn -B -q install -DskipTests && "
                 + "java -jar bench/target/bench-0.1.0-SNAPSHOT-exec.jar").append(arguments.isBlank() ? "" : " " + arguments)
                 .append("` on this repository's CI machine kind (2 cores), over `../shared/data`.\n")
                 .append("The same face library as the services: decode → detector → least-squares 5-point alignment → embedding (+flip: averaged with the mirrored face) → cosine.\n\n");

@@ -9,8 +9,8 @@ import java.util.List;
  */
 public final class FetchModels {
 
-    /** Detector and both recognizers: what the services and their tests run. */
-    public static final List<String> DEFAULT = List.of("yunet", "arcface-mbf-int8", "mobilefacenet-128");
+    /** Every detector and recognizer the services, their tests and the bench run (not BlazeFace, which nothing uses yet). */
+    public static final List<String> DEFAULT = List.of("yunet", "scrfd-500m", "scrfd-2.5g", "retinaface-mnet025", "arcface-mbf-int8", "mobilefacenet-128");
 
     private FetchModels() {
     }
