@@ -8,6 +8,7 @@ import org.flywaydb.core.Flyway;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 
+import io.facestream.matcher.gallery.Erasures;
 import io.facestream.matcher.gallery.Galleries;
 import io.facestream.matcher.gallery.GalleryCache;
 import io.facestream.matcher.gallery.GalleryFeed;
@@ -36,7 +37,7 @@ public final class MatcherService implements AutoCloseable {
         Galleries galleries = new Galleries(people, cache, config.thresholds().keySet());
         feed.start(galleries::apply);
         FrameMatcher matcher = new FrameMatcher(galleries, people, cache,
-                new RecentFaces(redis, config.redisPrefix(), config.recentFaceSeconds()), config);
+                new RecentFaces(redis, config.redisPrefix(), config.recentFaceSeconds()), new Erasures(redis, config.redisPrefix()), config);
         streams = PipelineStreams.start(MatcherTopology.build(matcher),
                 PipelineStreams.properties(config.applicationId(), config.bootstrapServers(), config.streamThreads()), Duration.ofSeconds(60));
     }

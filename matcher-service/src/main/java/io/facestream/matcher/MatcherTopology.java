@@ -12,7 +12,7 @@ import io.facestream.schemas.MatchResult;
 import io.facestream.schemas.Results;
 import io.facestream.schemas.Topics;
 
-/** embeddings → a result for every frame, and a person change for every registration. */
+/** embeddings → a result for every frame, and person changes for every registration, added or removed face, rename and erasure. */
 public final class MatcherTopology {
 
     private MatcherTopology() {
@@ -25,8 +25,8 @@ public final class MatcherTopology {
                 .mapValues(frame -> handle(matcher, frame));
         outcomes.mapValues(FrameMatcher.Outcome::result)
                 .to(Topics.MATCH_RESULTS.name(), Produced.with(Topics.MATCH_RESULTS.keySerde(), Topics.MATCH_RESULTS.valueSerde()));
-        outcomes.filter((key, outcome) -> outcome.change() != null)
-                .map((key, outcome) -> KeyValue.pair(outcome.change().getModel() + "/" + outcome.change().getPersonId(), outcome.change()))
+        outcomes.flatMap((key, outcome) -> outcome.changes().stream()
+                        .map(change -> KeyValue.pair(change.getModel() + "/" + change.getPersonId(), change)).toList())
                 .to(Topics.PERSON_CHANGES.name(), Produced.with(Topics.PERSON_CHANGES.keySerde(), Topics.PERSON_CHANGES.valueSerde()));
         return builder.build();
     }
@@ -38,7 +38,7 @@ public final class MatcherTopology {
         } catch (RuntimeException e) {
             MatchResult failed = MatchResult.newBuilder().setHeader(frame.getHeader())
                     .setError(Results.error(Results.INTERNAL, "matching failed: " + e.getMessage())).build();
-            return new FrameMatcher.Outcome(failed, null);
+            return new FrameMatcher.Outcome(failed, java.util.List.of());
         }
     }
 }

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 
 import com.zaxxer.hikari.HikariDataSource;
 
+import io.facestream.matcher.gallery.Erasures;
 import io.facestream.matcher.gallery.Galleries;
 import io.facestream.matcher.gallery.GalleryCache;
 import io.facestream.matcher.gallery.PersonRepository;
@@ -69,7 +70,8 @@ class MatcherTopologyTest {
         PersonRepository people = new PersonRepository(dataSource);
         GalleryCache cache = new GalleryCache(redis, prefix);
         Galleries galleries = new Galleries(people, cache, List.of(MODEL));
-        FrameMatcher matcher = new FrameMatcher(galleries, people, cache, new RecentFaces(redis, prefix, config.recentFaceSeconds()), config);
+        FrameMatcher matcher = new FrameMatcher(galleries, people, cache, new RecentFaces(redis, prefix, config.recentFaceSeconds()),
+                new Erasures(redis, prefix), config);
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "matcher-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -189,6 +191,158 @@ class MatcherTopologyTest {
         failed.setError(new io.facestream.schemas.PipelineError("INVALID_IMAGE", "not a JPEG or PNG image"));
         embeddings.pipeInput("x", failed);
         assertThat(results.readValue().getError().getCode()).isEqualTo("INVALID_IMAGE");
+    }
+
+    @Test
+    void aFaceThatMatchesSomeoneEnrolledIsRefusedUnlessTheCallerSaysItIsThem() {
+        long ada = register("r1", "Ada", unit(1, 0, 0));
+
+        embeddings.pipeInput("r2", frame("r2", Operation.REGISTER, "Ada again", null, unit(0.95f, 0.05f, 0)));
+        MatchResult refused = results.readValue();
+        assertThat(refused.getError().getCode()).isEqualTo("ALREADY_ENROLLED");
+        assertThat(refused.getExistingPersonId()).isEqualTo(ada);
+        assertThat(count("select count(*) from person")).isEqualTo(1);
+
+        EmbeddedFrame same = frame("r3", Operation.REGISTER, "Ada again", null, unit(0.95f, 0.05f, 0));
+        same.getHeader().setSamePerson(true);
+        embeddings.pipeInput("r3", same);
+        MatchResult added = results.readValue();
+        assertThat(added.getError()).isNull();
+        assertThat(added.getRegisteredPersonId()).isEqualTo(ada);
+        assertThat(count("select count(*) from person")).isEqualTo(1);
+        assertThat(count("select count(*) from face_embedding where person_id = " + ada)).isEqualTo(2);
+    }
+
+    @Test
+    void facesAreAddedToAndRemovedFromAPerson() {
+        long grace = register("r1", "Grace", unit(1, 0, 0));
+        EmbeddedFrame add = frame("a1", Operation.ADD_FACE, null, null, unit(0, 1, 0));
+        add.getHeader().setPersonId(grace);
+        embeddings.pipeInput("a1", add);
+        MatchResult added = results.readValue();
+        assertThat(added.getError()).isNull();
+        assertThat(added.getStoredFaceId()).isNotNull();
+        assertThat(recognize("q1", unit(0, 1, 0)).getPerson().getName()).isEqualTo("Grace");
+
+        EmbeddedFrame remove = frame("x1", Operation.REMOVE_FACE, null, null);
+        remove.getHeader().setPersonId(grace);
+        remove.getHeader().setStoredFaceId(added.getStoredFaceId());
+        embeddings.pipeInput("x1", remove);
+        assertThat(results.readValue().getError()).isNull();
+        assertThat(recognize("q2", unit(0, 1, 0)).getPerson()).as("the removed face no longer identifies her").isNull();
+        assertThat(recognize("q3", unit(1, 0, 0)).getPerson().getName()).isEqualTo("Grace");
+
+        embeddings.pipeInput("x2", remove);
+        assertThat(results.readValue().getError().getCode()).isEqualTo("FACE_NOT_FOUND");
+
+        EmbeddedFrame toNobody = frame("a2", Operation.ADD_FACE, null, null, unit(0, 0, 1));
+        toNobody.getHeader().setPersonId(grace + 1000);
+        embeddings.pipeInput("a2", toNobody);
+        assertThat(results.readValue().getError().getCode()).isEqualTo("PERSON_NOT_FOUND");
+    }
+
+    @Test
+    void renamedPersonIsRecognizedByTheNewNameAfterARestart() {
+        long linus = register("r1", "Linus", unit(0, 1, 0));
+        EmbeddedFrame rename = frame("n1", Operation.RENAME, "Linus Torvalds", null);
+        rename.getHeader().setPersonId(linus);
+        embeddings.pipeInput("n1", rename);
+        assertThat(results.readValue().getError()).isNull();
+        driver.close();
+        driver = newDriver();
+        assertThat(recognize("q1", unit(0, 1, 0)).getPerson().getName()).isEqualTo("Linus Torvalds");
+    }
+
+    @Test
+    void erasureRemovesEveryTraceAndNoInstanceMatchesTheErasedPersonAgain() {
+        long margaret = register("r1", "Margaret", unit(0, 0, 1));
+        // A second matcher instance that loaded the gallery before the erasure and never sees the DELETE record.
+        PersonRepository people = new PersonRepository(dataSource);
+        GalleryCache cache = new GalleryCache(redis, prefix);
+        Galleries otherGalleries = new Galleries(people, cache, List.of(MODEL));
+        FrameMatcher other = new FrameMatcher(otherGalleries, people, cache, new RecentFaces(redis, prefix, 1), new Erasures(redis, prefix), config);
+        assertThat(other.handle(frame("o1", Operation.RECOGNIZE, null, null, unit(0, 0, 1))).result().getFaces().get(0).getPerson()).isNotNull();
+        changes.readValuesToList();
+
+        EmbeddedFrame erase = frame("e1", Operation.ERASE, null, null);
+        erase.getHeader().setPersonId(margaret);
+        embeddings.pipeInput("e1", erase);
+        assertThat(results.readValue().getError()).isNull();
+
+        assertThat(count("select count(*) from person")).isZero();
+        assertThat(count("select count(*) from face_embedding")).as("embeddings go with the person").isZero();
+        assertThat(cache.read(MODEL)).isEmpty();
+        List<PersonChange> announced = changes.readValuesToList();
+        assertThat(announced).singleElement().satisfies(change -> {
+            assertThat(change.getKind()).isEqualTo(io.facestream.schemas.PersonChangeKind.DELETE);
+            assertThat(change.getEmbeddings()).isEmpty();
+        });
+        assertThat(recognize("q1", unit(0, 0, 1)).getPerson()).isNull();
+        assertThat(other.handle(frame("o2", Operation.RECOGNIZE, null, null, unit(0, 0, 1))).result().getFaces().get(0).getPerson())
+                .as("the instance that missed the DELETE still never names her").isNull();
+
+        embeddings.pipeInput("e2", erase);
+        assertThat(results.readValue().getError().getCode()).isEqualTo("PERSON_NOT_FOUND");
+    }
+
+    @Test
+    void verifyComparesWithAPersonOrARecentFace() {
+        long ada = register("r1", "Ada", unit(1, 0, 0));
+        EmbeddedFrame same = frame("v1", Operation.VERIFY, null, null, unit(0.9f, 0.1f, 0));
+        same.getHeader().setPersonId(ada);
+        embeddings.pipeInput("v1", same);
+        MatchResult yes = results.readValue();
+        assertThat(yes.getFaces().get(0).getPerson().getPersonId()).isEqualTo(ada);
+        assertThat(yes.getFaces().get(0).getBestSimilarity()).isGreaterThan(0.9f);
+
+        EmbeddedFrame different = frame("v2", Operation.VERIFY, null, null, unit(0, 1, 0));
+        different.getHeader().setPersonId(ada);
+        embeddings.pipeInput("v2", different);
+        MatchResult no = results.readValue();
+        assertThat(no.getFaces().get(0).getPerson()).isNull();
+        assertThat(no.getFaces().get(0).getBestSimilarity()).isLessThan(0.5f);
+
+        embeddings.pipeInput("d", frame("d", Operation.DETECT, null, null, unit(0, 1, 0)));
+        String faceId = results.readValue().getFaces().get(0).getFace().getFaceId();
+        embeddings.pipeInput("v3", frame("v3", Operation.VERIFY, null, faceId, unit(0, 0.9f, 0.1f)));
+        assertThat(results.readValue().getFaces().get(0).getBestSimilarity()).isGreaterThan(0.9f);
+
+        EmbeddedFrame nobody = frame("v4", Operation.VERIFY, null, null, unit(0, 1, 0));
+        nobody.getHeader().setPersonId(ada + 1000);
+        embeddings.pipeInput("v4", nobody);
+        assertThat(results.readValue().getError().getCode()).isEqualTo("PERSON_NOT_FOUND");
+    }
+
+    @Test
+    void camerasCannotChangeWhoIsEnrolled() {
+        long ada = register("r1", "Ada", unit(1, 0, 0));
+        EmbeddedFrame erase = frame("e1", Operation.ERASE, null, null);
+        erase.getHeader().setPersonId(ada);
+        erase.getHeader().setSourceKind(SourceKind.CAMERA);
+        embeddings.pipeInput("e1", erase);
+        assertThat(results.readValue().getError().getCode()).isEqualTo("INVALID_REQUEST");
+        assertThat(count("select count(*) from person")).isEqualTo(1);
+    }
+
+    private long register(String id, String name, float[] vector) {
+        embeddings.pipeInput(id, frame(id, Operation.REGISTER, name, null, vector));
+        MatchResult result = results.readValue();
+        assertThat(result.getError()).isNull();
+        return result.getRegisteredPersonId();
+    }
+
+    private io.facestream.schemas.FaceMatch recognize(String id, float[] vector) {
+        embeddings.pipeInput(id, frame(id, Operation.RECOGNIZE, null, null, vector));
+        return results.readValue().getFaces().get(0);
+    }
+
+    private int count(String sql) {
+        try (var c = dataSource.getConnection(); var st = c.createStatement(); var rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getInt(1);
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     static float[] unit(float... v) {

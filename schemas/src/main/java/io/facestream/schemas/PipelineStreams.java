@@ -11,7 +11,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
-import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,8 +37,8 @@ public final class PipelineStreams {
         // Model inference is slow per record; fetch few so a rebalance never waits on a long batch.
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 50);
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
-        // A record no schema can read (say, a camera publishing garbage) is logged and skipped rather than stopping the pipeline.
-        p.put(StreamsConfig.DEFAULT_DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
+        // A record no schema can read (say, a camera publishing garbage) goes to the dead-letter topic rather than stopping the pipeline.
+        p.put(StreamsConfig.DEFAULT_DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetters.class);
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 1000);
         // A restarted instance otherwise waits out its predecessor's membership (45 s) before it gets partitions:
         // leave the group on a clean close, and notice a crashed member within 10 s.

@@ -9,6 +9,9 @@ public final class Results {
     public static final String MULTIPLE_FACES = "MULTIPLE_FACES";
     public static final String FACE_NOT_FOUND = "FACE_NOT_FOUND";
     public static final String LOW_QUALITY = "LOW_QUALITY";
+    public static final String PERSON_NOT_FOUND = "PERSON_NOT_FOUND";
+    /** A registration matched someone already enrolled (see MatchResult.existingPersonId). */
+    public static final String ALREADY_ENROLLED = "ALREADY_ENROLLED";
     public static final String INTERNAL = "INTERNAL";
 
     private Results() {

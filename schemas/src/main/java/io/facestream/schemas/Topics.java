@@ -32,18 +32,33 @@ public final class Topics {
     public static final TypedTopic<String, DetectedFrame> DETECTED_FACES = new TypedTopic<>(
             "facestream.faces.detected", PIPELINE_PARTITIONS, Serdes.String(), AvroSerde.of(DetectedFrame.class), IMAGE_TOPIC);
 
+    // Embeddings are biometric data and only an intermediate step: an erased person's vectors must not linger here.
     public static final TypedTopic<String, EmbeddedFrame> EMBEDDINGS = new TypedTopic<>(
-            "facestream.faces.embedded", PIPELINE_PARTITIONS, Serdes.String(), AvroSerde.of(EmbeddedFrame.class), RESULT_TOPIC);
+            "facestream.faces.embedded", PIPELINE_PARTITIONS, Serdes.String(), AvroSerde.of(EmbeddedFrame.class),
+            Map.of("retention.ms", String.valueOf(3600 * 1000L)));
 
     public static final TypedTopic<String, MatchResult> MATCH_RESULTS = new TypedTopic<>(
             "facestream.matches", PIPELINE_PARTITIONS, Serdes.String(), AvroSerde.of(MatchResult.class), RESULT_TOPIC);
 
-    /** Keyed by "model/personId"; compacted, so it always holds the latest state of every person. */
+    /**
+     * Keyed by "model/personId"; compacted, so it always holds the latest state of every person. Segments roll
+     * hourly so that after an erasure the DELETE record replaces the person's embeddings within hours, not the
+     * default week; DELETE records themselves carry no embeddings.
+     */
     public static final TypedTopic<String, PersonChange> PERSON_CHANGES = new TypedTopic<>(
             "facestream.people.changes", 1, Serdes.String(), AvroSerde.of(PersonChange.class),
-            Map.of("cleanup.policy", "compact"));
+            Map.of("cleanup.policy", "compact", "segment.ms", String.valueOf(3600 * 1000L), "max.compaction.lag.ms", String.valueOf(3 * 3600 * 1000L)));
 
-    public static final List<TypedTopic<?, ?>> ALL = List.of(FRAMES, DETECTED_FACES, EMBEDDINGS, MATCH_RESULTS, PERSON_CHANGES);
+    /**
+     * Records a Streams service could not read, as they arrived (raw key and value), with headers saying why
+     * ({@link DeadLetters}). Kept a week so an operator can look at what a camera sent.
+     */
+    public static final TypedTopic<byte[], byte[]> DEAD_LETTERS = new TypedTopic<>(
+            "facestream.dead-letters", 1, Serdes.ByteArray(), Serdes.ByteArray(), Map.of(
+                    "max.message.bytes", String.valueOf(MAX_IMAGE_MESSAGE_BYTES),
+                    "retention.ms", String.valueOf(7 * 24 * 3600 * 1000L)));
+
+    public static final List<TypedTopic<?, ?>> ALL = List.of(FRAMES, DETECTED_FACES, EMBEDDINGS, MATCH_RESULTS, PERSON_CHANGES, DEAD_LETTERS);
 
     private Topics() {
     }

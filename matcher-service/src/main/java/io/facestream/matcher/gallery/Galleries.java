@@ -50,6 +50,10 @@ public final class Galleries {
         return gallery;
     }
 
+    public Iterable<Gallery> all() {
+        return byModel.values();
+    }
+
     /** A change seen on the people topic, or made by this instance. */
     public void apply(PersonChange change) {
         Gallery gallery = byModel.get(change.getModel());

@@ -47,15 +47,40 @@ public final class Gallery {
         Person best = null;
         float bestSimilarity = -2f;
         for (Person person : people.values()) {
-            for (float[] vector : person.vectors()) {
-                float similarity = dot(probe, vector);
-                if (similarity > bestSimilarity) {
-                    bestSimilarity = similarity;
-                    best = person;
-                }
+            float similarity = similarity(person, probe);
+            if (similarity > bestSimilarity) {
+                bestSimilarity = similarity;
+                best = person;
             }
         }
         return best == null ? null : new PersonMatch(best.id(), best.name(), bestSimilarity);
+    }
+
+    /** How similar the probe is to one person (best of their faces); null if they are not in this gallery or have no face in it. */
+    public PersonMatch compare(long personId, float[] probe) {
+        Person person = people.get(personId);
+        if (person == null || person.vectors().length == 0) {
+            return null;
+        }
+        return new PersonMatch(person.id(), person.name(), similarity(person, probe));
+    }
+
+    /** Forgets a person at once, before the DELETE on the people topic arrives. */
+    public void remove(long personId) {
+        people.remove(personId);
+    }
+
+    /** Cosine similarity of two unit vectors. */
+    public static float similarity(float[] a, float[] b) {
+        return dot(a, b);
+    }
+
+    private static float similarity(Person person, float[] probe) {
+        float best = -2f;
+        for (float[] vector : person.vectors()) {
+            best = Math.max(best, dot(probe, vector));
+        }
+        return best;
     }
 
     static float dot(float[] a, float[] b) {

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import javax.sql.DataSource;
 
@@ -27,60 +28,228 @@ public final class PersonRepository {
         this.dataSource = dataSource;
     }
 
+    /** A stored face and the person's state after storing it. */
+    public record Enrolment(PersonChange person, long storedFaceId) {
+    }
+
     /**
      * Enrols a new person with one face in one transaction. Keyed by the frame that asked for
      * it: when Kafka redelivers that frame after a restart, the same person is returned and
      * nobody is enrolled twice.
      */
-    public PersonChange register(String frameId, String name, String model, float[] vector) {
+    public Enrolment register(String frameId, String name, String model, float[] vector) {
+        return storeFace(frameId, null, name, model, vector);
+    }
+
+    /** Adds a face to an enrolled person, idempotently by frame like {@link #register}; empty if the person does not exist. */
+    public Optional<Enrolment> addFace(String frameId, long personId, String model, float[] vector) {
+        try (Connection connection = dataSource.getConnection()) {
+            if (!exists(connection, personId)) {
+                return Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read person: " + e.getMessage(), e);
+        }
+        try {
+            return Optional.of(storeFace(frameId, personId, null, model, vector));
+        } catch (IllegalStateException e) {
+            if (e.getCause() instanceof SQLException sql && "23503".equals(sql.getSQLState())) {
+                return Optional.empty(); // erased meanwhile
+            }
+            throw e;
+        }
+    }
+
+    private Enrolment storeFace(String frameId, Long personId, String name, String model, float[] vector) {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
-                Long existing = personEnrolledBy(connection, frameId);
-                long personId = existing != null ? existing : insert(connection, frameId, name, model, vector);
+                long[] stored = storedBy(connection, frameId);
+                if (stored == null) {
+                    long owner = personId != null ? personId : insertPerson(connection, name);
+                    stored = new long[] {owner, insertFace(connection, owner, frameId, model, vector)};
+                    if (personId != null) {
+                        touch(connection, personId);
+                    }
+                }
                 connection.commit();
-                return load(connection, personId, model);
+                return new Enrolment(load(connection, stored[0], model), stored[1]);
             } catch (SQLException e) {
                 connection.rollback();
-                Long raced = personEnrolledBy(connection, frameId);
+                long[] raced = storedBy(connection, frameId);
                 if (raced != null) {
-                    return load(connection, raced, model);
+                    return new Enrolment(load(connection, raced[0], model), raced[1]);
                 }
                 throw e;
             }
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot store person: " + e.getMessage(), e);
+            throw new IllegalStateException("cannot store face: " + e.getMessage(), e);
         }
     }
 
-    private static Long personEnrolledBy(Connection connection, String frameId) throws SQLException {
-        try (PreparedStatement st = connection.prepareStatement("select person_id from face_embedding where source_frame_id = ?")) {
+    /** What this frame stored, if it was handled before (Kafka redelivers frames after a restart). */
+    public Optional<Enrolment> storedBy(String frameId, String model) {
+        try (Connection connection = dataSource.getConnection()) {
+            long[] stored = storedBy(connection, frameId);
+            return stored == null ? Optional.empty() : Optional.of(new Enrolment(load(connection, stored[0], model), stored[1]));
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read face: " + e.getMessage(), e);
+        }
+    }
+
+    /** Person id and face id stored by this frame, or null. */
+    private static long[] storedBy(Connection connection, String frameId) throws SQLException {
+        try (PreparedStatement st = connection.prepareStatement("select person_id, id from face_embedding where source_frame_id = ?")) {
             st.setString(1, frameId);
             try (ResultSet rs = st.executeQuery()) {
-                return rs.next() ? rs.getLong(1) : null;
+                return rs.next() ? new long[] {rs.getLong(1), rs.getLong(2)} : null;
             }
         }
     }
 
-    private static long insert(Connection connection, String frameId, String name, String model, float[] vector) throws SQLException {
-        long personId;
+    public boolean exists(long personId) {
+        try (Connection connection = dataSource.getConnection()) {
+            return exists(connection, personId);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read person: " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean exists(Connection connection, long personId) throws SQLException {
+        try (PreparedStatement st = connection.prepareStatement("select 1 from person where id = ?")) {
+            st.setLong(1, personId);
+            try (ResultSet rs = st.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    private static long insertPerson(Connection connection, String name) throws SQLException {
         try (PreparedStatement st = connection.prepareStatement("insert into person (name) values (?) returning id")) {
             st.setString(1, name);
             try (ResultSet rs = st.executeQuery()) {
                 rs.next();
-                personId = rs.getLong(1);
+                return rs.getLong(1);
             }
         }
+    }
+
+    private static long insertFace(Connection connection, long personId, String frameId, String model, float[] vector) throws SQLException {
         try (PreparedStatement st = connection.prepareStatement(
-                "insert into face_embedding (person_id, model, dimension, vector, source_frame_id) values (?, ?, ?, ?, ?)")) {
+                "insert into face_embedding (person_id, model, dimension, vector, source_frame_id) values (?, ?, ?, ?, ?) returning id")) {
             st.setLong(1, personId);
             st.setString(2, model);
             st.setInt(3, vector.length);
             st.setBytes(4, toBytes(vector));
             st.setString(5, frameId);
+            try (ResultSet rs = st.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    private static void touch(Connection connection, long personId) throws SQLException {
+        try (PreparedStatement st = connection.prepareStatement("update person set updated_at = now() where id = ?")) {
+            st.setLong(1, personId);
             st.executeUpdate();
         }
-        return personId;
+    }
+
+    /**
+     * Removes one stored face. Empty if the person has no such face; otherwise the person's new state in
+     * the face's gallery (with no embeddings left if it was their last face of that recognizer).
+     */
+    public Optional<PersonChange> removeFace(long personId, long storedFaceId) {
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            String model;
+            try (PreparedStatement st = connection.prepareStatement("delete from face_embedding where id = ? and person_id = ? returning model")) {
+                st.setLong(1, storedFaceId);
+                st.setLong(2, personId);
+                try (ResultSet rs = st.executeQuery()) {
+                    if (!rs.next()) {
+                        connection.rollback();
+                        return Optional.empty();
+                    }
+                    model = rs.getString(1);
+                }
+            }
+            touch(connection, personId);
+            connection.commit();
+            return Optional.of(state(connection, personId, model));
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot remove face: " + e.getMessage(), e);
+        }
+    }
+
+    /** Renames a person; empty if there is nobody by that id, else their new state in every gallery they are in. */
+    public Optional<List<PersonChange>> rename(long personId, String name) {
+        try (Connection connection = dataSource.getConnection()) {
+            try (PreparedStatement st = connection.prepareStatement("update person set name = ?, updated_at = now() where id = ?")) {
+                st.setString(1, name);
+                st.setLong(2, personId);
+                if (st.executeUpdate() == 0) {
+                    return Optional.empty();
+                }
+            }
+            List<PersonChange> changes = new ArrayList<>();
+            for (String model : models(connection, personId)) {
+                changes.add(state(connection, personId, model));
+            }
+            return Optional.of(changes);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot rename person: " + e.getMessage(), e);
+        }
+    }
+
+    /** Deletes a person and, by cascade, every face embedding of theirs. False if there was nobody by that id. */
+    public boolean erase(long personId) {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement st = connection.prepareStatement("delete from person where id = ?")) {
+            st.setLong(1, personId);
+            return st.executeUpdate() > 0;
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot erase person: " + e.getMessage(), e);
+        }
+    }
+
+    private static List<String> models(Connection connection, long personId) throws SQLException {
+        List<String> models = new ArrayList<>();
+        try (PreparedStatement st = connection.prepareStatement("select distinct model from face_embedding where person_id = ? order by model")) {
+            st.setLong(1, personId);
+            try (ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    models.add(rs.getString(1));
+                }
+            }
+        }
+        return models;
+    }
+
+    /** The person's state in one gallery, also when they have no face of that model (an UPSERT with no embeddings). */
+    private static PersonChange state(Connection connection, long personId, String model) throws SQLException {
+        try (PreparedStatement st = connection.prepareStatement("select name from person where id = ?")) {
+            st.setLong(1, personId);
+            try (ResultSet rs = st.executeQuery()) {
+                if (!rs.next()) {
+                    throw new SQLException("person " + personId + " vanished");
+                }
+                String name = rs.getString(1);
+                try (PreparedStatement faces = connection.prepareStatement(
+                        "select vector from face_embedding where person_id = ? and model = ? order by id")) {
+                    faces.setLong(1, personId);
+                    faces.setString(2, model);
+                    PersonChange change = upsert(personId, name, model);
+                    try (ResultSet vectors = faces.executeQuery()) {
+                        while (vectors.next()) {
+                            change.getEmbeddings().add(Values.floatList(toFloats(vectors.getBytes(1))));
+                        }
+                    }
+                    return change;
+                }
+            }
+        }
     }
 
     private static PersonChange load(Connection connection, long personId, String model) throws SQLException {
