@@ -16,7 +16,6 @@ import io.facestream.schemas.DetectedFace;
 import io.facestream.schemas.DetectedFrame;
 import io.facestream.schemas.Frame;
 import io.facestream.schemas.FrameHeader;
-import io.facestream.schemas.Operation;
 import io.facestream.schemas.Point;
 import io.facestream.schemas.Results;
 import io.facestream.schemas.Values;
@@ -36,8 +35,11 @@ public final class FrameDetector {
         FrameHeader header = frame.getHeader();
         DetectedFrame.Builder out = DetectedFrame.newBuilder().setHeader(header);
         if (frame.getImage() == null) {
-            boolean needsNoImage = header.getOperation() == Operation.PING
-                    || (header.getOperation() == Operation.REGISTER && header.getFaceId() != null);
+            boolean needsNoImage = switch (header.getOperation()) {
+                case PING, REMOVE_FACE, RENAME, ERASE -> true;
+                case REGISTER, ADD_FACE -> header.getFaceId() != null;
+                default -> false;
+            };
             return needsNoImage ? out.build()
                     : out.setError(Results.error(Results.INVALID_REQUEST, "the frame carries no image")).build();
         }

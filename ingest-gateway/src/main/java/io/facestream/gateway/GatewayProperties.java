@@ -9,9 +9,14 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param replyTimeout how long a request waits for its result before answering 504
  * @param maxImageSide longer photos are shrunk before they enter Kafka (see README, "Large photos")
  * @param instanceId   tells this gateway's requests apart from other instances'; random unless set
+ * @param redisUrl     rate-limit counters (and the matcher's caches) live here
+ * @param redisPrefix  shared with the matcher, so one Redis can serve several deployments
+ * @param adminKey     a first admin API key from configuration (stored hashed); see README "API keys"
+ * @param requestsPerMinute per API key, across every gateway instance; over it a request gets 429
  */
 @ConfigurationProperties("facestream.gateway")
-public record GatewayProperties(String kafkaBootstrapServers, Duration replyTimeout, int maxImageSide, String instanceId) {
+public record GatewayProperties(String kafkaBootstrapServers, Duration replyTimeout, int maxImageSide, String instanceId,
+                                String redisUrl, String redisPrefix, String adminKey, int requestsPerMinute) {
 
     public GatewayProperties {
         if (instanceId == null || instanceId.isBlank()) {

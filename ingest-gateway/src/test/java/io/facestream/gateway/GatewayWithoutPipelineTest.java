@@ -42,7 +42,9 @@ import io.facestream.schemas.Topics;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "facestream.gateway.kafka-bootstrap-servers=${spring.embedded.kafka.brokers}",
-        "facestream.gateway.reply-timeout=1s"})
+        "facestream.gateway.reply-timeout=1s",
+        "facestream.db.schema=" + TestKeys.SCHEMA,
+        "facestream.gateway.admin-key=" + TestKeys.ADMIN})
 @EmbeddedKafka(kraft = true, partitions = 1)
 class GatewayWithoutPipelineTest {
 
@@ -59,7 +61,8 @@ class GatewayWithoutPipelineTest {
     }
 
     Answer post(String route, MultiValueMap<String, Object> form) {
-        return RestClient.create("http://127.0.0.1:" + port).post().uri(route).contentType(MediaType.MULTIPART_FORM_DATA).body(form)
+        return RestClient.create("http://127.0.0.1:" + port).post().uri(route).header("X-API-Key", TestKeys.ADMIN)
+                .contentType(MediaType.MULTIPART_FORM_DATA).body(form)
                 .exchange((request, response) -> new Answer(response.getStatusCode().value(), JSON.readTree(response.getBody().readAllBytes())));
     }
 
@@ -144,7 +147,7 @@ class GatewayWithoutPipelineTest {
         List<JsonNode> replies = new CopyOnWriteArrayList<>();
         CountDownLatch two = new CountDownLatch(2);
         WebSocket socket = HttpClient.newHttpClient().newWebSocketBuilder()
-                .buildAsync(URI.create("ws://127.0.0.1:" + port + "/ws/recognize"), new WebSocket.Listener() {
+                .buildAsync(URI.create("ws://127.0.0.1:" + port + "/ws/recognize?api_key=" + TestKeys.ADMIN), new WebSocket.Listener() {
                     @Override
                     public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
                         try {

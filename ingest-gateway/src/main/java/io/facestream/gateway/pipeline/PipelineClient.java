@@ -103,6 +103,22 @@ public class PipelineClient {
                 .whenComplete((r, e) -> pending.remove(id));
     }
 
+    /**
+     * Sends a request's frame and waits for its result: what every REST route does. A pipeline that does not
+     * answer in time becomes a 504, with nothing half-done that a retry could not repeat (frames are idempotent).
+     */
+    public MatchResult request(Frame frame) {
+        try {
+            return submit(frame).join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof java.util.concurrent.TimeoutException) {
+                throw new io.facestream.gateway.recognition.ApiException(org.springframework.http.HttpStatus.GATEWAY_TIMEOUT, "timeout",
+                        "the pipeline did not answer within " + timeout.toSeconds() + " s");
+            }
+            throw e;
+        }
+    }
+
     public Duration timeout() {
         return timeout;
     }

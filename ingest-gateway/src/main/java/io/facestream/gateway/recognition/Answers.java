@@ -31,7 +31,19 @@ public final class Answers {
     public record RecognizeResponse(List<RecognizedFace> recognizedFaces, List<UnknownFace> unknownFaces, float threshold) {
     }
 
-    public record RegisterResponse(String message, long id) {
+    /** @param faceId the stored face, for DELETE /api/people/{id}/faces/{faceId} */
+    public record RegisterResponse(String message, long id, Long faceId) {
+    }
+
+    /**
+     * @param samePerson similarity at or above the service threshold
+     * @param person     the enrolled person compared with, when verifying against one
+     */
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+    public record VerifyResponse(boolean samePerson, float similarity, float threshold, PersonRef person) {
+    }
+
+    public record PersonRef(long id, String name) {
     }
 
     private Answers() {
@@ -46,10 +58,11 @@ public final class Answers {
         HttpStatus status = switch (error.getCode()) {
             case "INVALID_IMAGE", "INVALID_REQUEST" -> HttpStatus.BAD_REQUEST;
             case "NO_FACE", "MULTIPLE_FACES", "LOW_QUALITY" -> HttpStatus.UNPROCESSABLE_ENTITY;
-            case "FACE_NOT_FOUND" -> HttpStatus.NOT_FOUND;
+            case "FACE_NOT_FOUND", "PERSON_NOT_FOUND" -> HttpStatus.NOT_FOUND;
+            case "ALREADY_ENROLLED" -> HttpStatus.CONFLICT;
             default -> HttpStatus.INTERNAL_SERVER_ERROR;
         };
-        throw new ApiException(status, error.getCode().toLowerCase(), error.getMessage());
+        throw new ApiException(status, error.getCode().toLowerCase(), error.getMessage(), result.getExistingPersonId());
     }
 
     public static DetectResponse detect(MatchResult result, double scale) {

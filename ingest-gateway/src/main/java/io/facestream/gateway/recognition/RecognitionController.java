@@ -1,7 +1,6 @@
 package io.facestream.gateway.recognition;
 
-import java.io.IOException;
-import java.util.UUID;
+import java.util.Comparator;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -13,12 +12,11 @@ import org.springframework.web.bind.annotation.RequestPart;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.multipart.MultipartFile;
 
-import io.facestream.gateway.GatewayProperties;
 import io.facestream.gateway.pipeline.PipelineClient;
+import io.facestream.schemas.FaceMatch;
 import io.facestream.schemas.Frame;
 import io.facestream.schemas.MatchResult;
 import io.facestream.schemas.Operation;
-import io.facestream.schemas.SourceKind;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
 @RestController
@@ -26,62 +24,73 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 @Tag(name = "recognition")
 public class RecognitionController {
 
-    static final int MAX_NAME_LENGTH = 100;
-
     private final PipelineClient pipeline;
-    private final GatewayProperties properties;
+    private final Uploads uploads;
 
-    public RecognitionController(PipelineClient pipeline, GatewayProperties properties) {
+    public RecognitionController(PipelineClient pipeline, Uploads uploads) {
         this.pipeline = pipeline;
-        this.properties = properties;
+        this.uploads = uploads;
     }
 
     @PostMapping("/detect")
     @io.swagger.v3.oas.annotations.Operation(summary = "Find every face: box, score, five landmarks and a face_id usable for registration within 60 s")
     public Answers.DetectResponse detect(@RequestPart("file") MultipartFile file) {
-        ImageUpload upload = upload(file);
-        MatchResult result = withFaces(run(Operation.DETECT, upload, null, null));
+        ImageUpload upload = uploads.check(file);
+        MatchResult result = withFaces(pipeline.request(Uploads.frame(Operation.DETECT, upload, null, null)));
         return Answers.detect(result, upload.scale());
     }
 
     @PostMapping("/recognize")
     @io.swagger.v3.oas.annotations.Operation(summary = "Recognize every face: a known person with its similarity, or unknown")
     public Answers.RecognizeResponse recognize(@RequestPart("file") MultipartFile file) {
-        ImageUpload upload = upload(file);
-        MatchResult result = withFaces(run(Operation.RECOGNIZE, upload, null, null));
+        ImageUpload upload = uploads.check(file);
+        MatchResult result = withFaces(pipeline.request(Uploads.frame(Operation.RECOGNIZE, upload, null, null)));
         return Answers.recognize(result, upload.scale());
     }
 
     @PostMapping("/register")
-    @io.swagger.v3.oas.annotations.Operation(summary = "Enrol a person from a photo with exactly one face, or from a face_id detected in the last 60 s")
+    @io.swagger.v3.oas.annotations.Operation(summary = "Enrol a person from a photo with exactly one face, or from a face_id detected in the last 60 s "
+            + "(admin scope). A face that matches someone enrolled is refused with 409 and their id, unless same_person=true, "
+            + "which adds it to that person")
     public ResponseEntity<Answers.RegisterResponse> register(@RequestParam("name") String name,
                                                              @RequestPart(name = "file", required = false) MultipartFile file,
-                                                             @RequestParam(name = "face_id", required = false) String faceId) {
-        String cleanName = validName(name);
-        boolean hasFile = file != null;
-        boolean hasFaceId = faceId != null && !faceId.isBlank();
-        if (hasFile == hasFaceId) {
-            throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_request", "send either a 'file' or a 'face_id', not both and not neither");
-        }
-        if (hasFaceId && !faceId.matches("[0-9a-fA-F-]{36}")) {
-            throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_request", "face_id is not a face id returned by detect or recognize");
-        }
-        MatchResult result = hasFile ? run(Operation.REGISTER, upload(file), cleanName, null) : run(Operation.REGISTER, null, cleanName, faceId);
-        Answers.successful(result);
+                                                             @RequestParam(name = "face_id", required = false) String faceId,
+                                                             @RequestParam(name = "same_person", defaultValue = "false") boolean samePerson) {
+        String cleanName = Names.valid(name, "name");
+        Frame frame = uploads.enrolmentFrame(Operation.REGISTER, file, faceId, cleanName);
+        frame.getHeader().setSamePerson(samePerson);
+        MatchResult result = Answers.successful(pipeline.request(frame));
         return ResponseEntity.status(HttpStatus.CREATED)
-                .body(new Answers.RegisterResponse("registered " + cleanName, result.getRegisteredPersonId()));
+                .body(new Answers.RegisterResponse("registered " + result.getFaces().get(0).getPerson().getName(),
+                        result.getRegisteredPersonId(), result.getStoredFaceId()));
     }
 
-    private MatchResult run(Operation operation, ImageUpload upload, String name, String faceId) {
-        String requestId = UUID.randomUUID().toString();
-        Frame frame = PipelineClient.frame(SourceKind.REQUEST, requestId, 0, operation, upload == null ? null : upload.bytes(), name, faceId);
-        return pipeline.submit(frame).exceptionally(e -> {
-            if (e instanceof java.util.concurrent.TimeoutException || e.getCause() instanceof java.util.concurrent.TimeoutException) {
-                throw new ApiException(HttpStatus.GATEWAY_TIMEOUT, "timeout",
-                        "the pipeline did not answer within " + pipeline.timeout().toSeconds() + " s");
-            }
-            throw new java.util.concurrent.CompletionException(e);
-        }).join();
+    @PostMapping("/verify")
+    @io.swagger.v3.oas.annotations.Operation(summary = "1:1 verification: the face in 'file' (the largest, if several) against the face in "
+            + "'other_file' or against the enrolled person 'person_id': similarity and same/different at the service threshold")
+    public Answers.VerifyResponse verify(@RequestPart("file") MultipartFile file,
+                                         @RequestPart(name = "other_file", required = false) MultipartFile otherFile,
+                                         @RequestParam(name = "person_id", required = false) Long personId) {
+        if ((otherFile == null) == (personId == null)) {
+            throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_request", "send either an 'other_file' or a 'person_id', not both and not neither");
+        }
+        ImageUpload probe = uploads.check(file);
+        Frame frame = Uploads.frame(Operation.VERIFY, probe, null, null);
+        if (personId != null) {
+            frame.getHeader().setPersonId(personId);
+        } else {
+            // The other photo's face is detected first and kept 60 s under a face id, which the VERIFY frame refers to.
+            MatchResult other = withFaces(pipeline.request(Uploads.frame(Operation.DETECT, uploads.check(otherFile), null, null)));
+            FaceMatch largest = other.getFaces().stream()
+                    .max(Comparator.comparingDouble(f -> f.getFace().getBox().getWidth() * f.getFace().getBox().getHeight())).orElseThrow();
+            frame.getHeader().setFaceId(largest.getFace().getFaceId());
+        }
+        MatchResult result = Answers.successful(pipeline.request(frame));
+        FaceMatch face = result.getFaces().get(0);
+        Answers.PersonRef person = face.getPerson() == null ? null
+                : new Answers.PersonRef(face.getPerson().getPersonId(), face.getPerson().getName());
+        float similarity = Math.round(face.getBestSimilarity() * 10000) / 10000f;
+        return new Answers.VerifyResponse(face.getBestSimilarity() >= result.getThreshold(), similarity, result.getThreshold(), person);
     }
 
     private static MatchResult withFaces(MatchResult result) {
@@ -90,30 +99,5 @@ public class RecognitionController {
             throw new ApiException(HttpStatus.UNPROCESSABLE_ENTITY, "no_face", "no face found in the photo");
         }
         return result;
-    }
-
-    private ImageUpload upload(MultipartFile file) {
-        if (file == null || file.isEmpty()) {
-            throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_image", "the 'file' part is empty");
-        }
-        try {
-            return ImageUpload.prepare(file.getBytes(), properties.maxImageSide());
-        } catch (IOException e) {
-            throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_request", "cannot read the upload: " + e.getMessage());
-        }
-    }
-
-    static String validName(String name) {
-        String clean = name == null ? "" : name.strip();
-        if (clean.isEmpty()) {
-            throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_name", "name must not be empty");
-        }
-        if (clean.length() > MAX_NAME_LENGTH) {
-            throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_name", "name must be at most " + MAX_NAME_LENGTH + " characters");
-        }
-        if (clean.chars().anyMatch(Character::isISOControl)) {
-            throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_name", "name must not contain control characters");
-        }
-        return clean;
     }
 }

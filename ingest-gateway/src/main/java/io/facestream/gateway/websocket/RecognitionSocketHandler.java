@@ -3,9 +3,14 @@ package io.facestream.gateway.websocket;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.LinkedHashMap;
+import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import org.slf4j.Logger;
@@ -18,9 +23,15 @@ import org.springframework.web.socket.WebSocketSession;
 import org.springframework.web.socket.handler.BinaryWebSocketHandler;
 import org.springframework.web.socket.handler.ConcurrentWebSocketSessionDecorator;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.facestream.gateway.GatewayProperties;
+import io.facestream.gateway.access.ApiKey;
+import io.facestream.gateway.access.ApiKeyFilter;
+import io.facestream.gateway.access.ApiKeys;
+import io.facestream.gateway.access.RateLimiter;
+import io.facestream.gateway.access.Scope;
 import io.facestream.gateway.pipeline.PipelineClient;
 import io.facestream.gateway.recognition.Answers;
 import io.facestream.gateway.recognition.ApiException;
@@ -32,6 +43,10 @@ import io.facestream.schemas.SourceKind;
 /**
  * Live video: every binary message is one image and gets exactly one JSON reply, in the order
  * the frames came, even when the pipeline answers them out of order.
+ *
+ * <p>A connection opened without a key in the header or query must send {"api_key": "..."} as its
+ * first message, within {@link #AUTHENTICATION_TIME}; otherwise it is closed with 4401 (no or a
+ * wrong key) or 4403 (a key without the recognize scope). Each frame counts against the key's rate limit.
  */
 @Component
 public class RecognitionSocketHandler extends BinaryWebSocketHandler {
@@ -39,9 +54,19 @@ public class RecognitionSocketHandler extends BinaryWebSocketHandler {
     private static final Logger log = LoggerFactory.getLogger(RecognitionSocketHandler.class);
     private static final String STATE = "facestream.connection";
 
+    static final CloseStatus UNAUTHORIZED = new CloseStatus(4401, "send a valid API key first: {\"api_key\": \"...\"}");
+    static final CloseStatus FORBIDDEN = new CloseStatus(4403, "this API key lacks the 'recognize' scope");
+    static final Duration AUTHENTICATION_TIME = Duration.ofSeconds(10);
+    private static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread thread = new Thread(r, "websocket-auth-timer");
+        thread.setDaemon(true);
+        return thread;
+    });
+
     /** Per connection: the next sequence number and the reply that must go out before the next one. */
     private static final class Connection {
         final WebSocketSession session;
+        volatile ApiKey key;
         long nextSequence;
         CompletableFuture<Void> lastReply = CompletableFuture.completedFuture(null);
 
@@ -54,26 +79,47 @@ public class RecognitionSocketHandler extends BinaryWebSocketHandler {
     private final PipelineClient pipeline;
     private final GatewayProperties properties;
     private final ObjectMapper json;
+    private final ApiKeys keys;
+    private final RateLimiter limiter;
 
-    public RecognitionSocketHandler(PipelineClient pipeline, GatewayProperties properties, ObjectMapper json) {
+    public RecognitionSocketHandler(PipelineClient pipeline, GatewayProperties properties, ObjectMapper json, ApiKeys keys, RateLimiter limiter) {
         this.pipeline = pipeline;
         this.properties = properties;
         this.json = json;
+        this.keys = keys;
+        this.limiter = limiter;
     }
 
     @Override
     public void afterConnectionEstablished(WebSocketSession session) {
-        session.getAttributes().put(STATE, new Connection(session));
+        Connection connection = new Connection(session);
+        // Set by ApiKeyFilter when the handshake carried a valid key (header or query parameter).
+        connection.key = (ApiKey) session.getAttributes().get(ApiKeyFilter.ATTRIBUTE);
+        session.getAttributes().put(STATE, connection);
+        if (connection.key == null) {
+            TIMER.schedule(() -> {
+                if (connection.key == null) {
+                    close(connection.session, UNAUTHORIZED);
+                }
+            }, AUTHENTICATION_TIME.toMillis(), TimeUnit.MILLISECONDS);
+        }
     }
 
     @Override
     protected void handleBinaryMessage(WebSocketSession session, BinaryMessage message) {
         Connection connection = (Connection) session.getAttributes().get(STATE);
+        if (connection.key == null) {
+            close(session, UNAUTHORIZED);
+            return;
+        }
         long sequence;
         CompletableFuture<Map<String, Object>> reply;
         synchronized (connection) {
             sequence = connection.nextSequence++;
-            reply = answer(session.getId(), sequence, bytes(message.getPayload()));
+            RateLimiter.Verdict verdict = limiter.acquire(connection.key.id());
+            reply = verdict.allowed() ? answer(session.getId(), sequence, bytes(message.getPayload()))
+                    : CompletableFuture.completedFuture(error(sequence, "rate_limited",
+                            "this key made too many requests; retry after " + verdict.retryAfterSeconds() + " s"));
             connection.lastReply = connection.lastReply.thenCombine(reply, (previous, body) -> body).thenAccept(body -> send(connection, body));
         }
     }
@@ -111,9 +157,42 @@ public class RecognitionSocketHandler extends BinaryWebSocketHandler {
     @Override
     protected void handleTextMessage(WebSocketSession session, TextMessage message) {
         Connection connection = (Connection) session.getAttributes().get(STATE);
+        if (connection.key == null) {
+            authenticate(connection, message.getPayload());
+            return;
+        }
         Map<String, Object> body = error(null, "binary_frames_only", "send each image as one binary message (JPEG or PNG bytes)");
         synchronized (connection) {
             connection.lastReply = connection.lastReply.thenAccept(previous -> send(connection, body));
+        }
+    }
+
+    private void authenticate(Connection connection, String message) {
+        Optional<ApiKey> key = Optional.empty();
+        try {
+            JsonNode node = json.readTree(message);
+            JsonNode presented = node == null ? null : node.get("api_key");
+            if (presented != null && presented.isTextual() && presented.asText().length() <= 200) {
+                key = keys.find(presented.asText().strip());
+            }
+        } catch (IOException e) {
+            // not JSON: same as no key
+        }
+        if (key.isEmpty()) {
+            close(connection.session, UNAUTHORIZED);
+        } else if (!key.get().allows(Scope.RECOGNIZE)) {
+            close(connection.session, FORBIDDEN);
+        } else {
+            connection.key = key.get();
+            send(connection, Map.of("authenticated", true));
+        }
+    }
+
+    private static void close(WebSocketSession session, CloseStatus status) {
+        try {
+            session.close(status);
+        } catch (IOException e) {
+            log.debug("closing {}: {}", session.getId(), e.toString());
         }
     }
 

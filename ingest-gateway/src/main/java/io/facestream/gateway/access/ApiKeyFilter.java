@@ -1,0 +1,110 @@
+package io.facestream.gateway.access;
+
+import java.io.IOException;
+import java.util.Map;
+import java.util.Optional;
+
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.stereotype.Component;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+/**
+ * Every route needs a key with the right scope, checked before a request body is read. Open, because they
+ * hold no data: the health probe orchestrators call and the API documentation. A WebSocket may instead send
+ * its key as its first message (browsers cannot set headers), so a handshake without one is let through and
+ * the socket handler waits for it.
+ */
+@Component
+@Order(Ordered.HIGHEST_PRECEDENCE + 10)
+public class ApiKeyFilter extends OncePerRequestFilter {
+
+    public static final String HEADER = "X-API-Key";
+    public static final String QUERY_PARAMETER = "api_key";
+    /** Request (and WebSocket session) attribute holding the authenticated {@link ApiKey}. */
+    public static final String ATTRIBUTE = "facestream.apiKey";
+
+    private final ApiKeys keys;
+    private final RateLimiter limiter;
+    private final ObjectMapper json;
+
+    public ApiKeyFilter(ApiKeys keys, RateLimiter limiter, ObjectMapper json) {
+        this.keys = keys;
+        this.limiter = limiter;
+        this.json = json;
+    }
+
+    /** The scope a path needs, or empty for the open routes. */
+    static Optional<Scope> needed(String path) {
+        if (path.equals("/actuator/health") || path.startsWith("/actuator/health/") || path.equals("/docs") || path.startsWith("/docs/")
+                || path.startsWith("/swagger-ui")) {
+            return Optional.empty();
+        }
+        if (path.startsWith("/api/recognition/register") || path.startsWith("/api/people") || path.startsWith("/api/keys")
+                || path.startsWith("/actuator")) {
+            return Optional.of(Scope.ADMIN);
+        }
+        return Optional.of(Scope.RECOGNIZE);
+    }
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        String path = request.getRequestURI().substring(request.getContextPath().length());
+        Optional<Scope> scope = needed(path);
+        if (scope.isEmpty()) {
+            chain.doFilter(request, response);
+            return;
+        }
+        boolean webSocket = path.startsWith("/ws/");
+        String presented = request.getHeader(HEADER);
+        if ((presented == null || presented.isBlank()) && webSocket) {
+            presented = request.getParameter(QUERY_PARAMETER);
+        }
+        if (presented == null || presented.isBlank()) {
+            if (webSocket) {
+                chain.doFilter(request, response);
+                return;
+            }
+            refuse(response, HttpStatus.UNAUTHORIZED, "missing_api_key", "send an API key in the " + HEADER + " header");
+            return;
+        }
+        Optional<ApiKey> key = presented.length() > 200 ? Optional.empty() : keys.find(presented.strip());
+        if (key.isEmpty()) {
+            refuse(response, HttpStatus.UNAUTHORIZED, "invalid_api_key", "the API key is unknown or revoked");
+            return;
+        }
+        if (!key.get().allows(scope.get())) {
+            refuse(response, HttpStatus.FORBIDDEN, "forbidden", "this key's scopes " + key.get().scopes().stream().map(Scope::value).toList()
+                    + " do not include '" + scope.get().value() + "', which " + path + " needs");
+            return;
+        }
+        RateLimiter.Verdict verdict = limiter.acquire(key.get().id());
+        if (!verdict.allowed()) {
+            response.setHeader("Retry-After", String.valueOf(verdict.retryAfterSeconds()));
+            refuse(response, HttpStatus.TOO_MANY_REQUESTS, "rate_limited",
+                    "this key made too many requests; retry after " + verdict.retryAfterSeconds() + " s");
+            return;
+        }
+        request.setAttribute(ATTRIBUTE, key.get());
+        chain.doFilter(request, response);
+    }
+
+    private void refuse(HttpServletResponse response, HttpStatus status, String error, String message) throws IOException {
+        response.setStatus(status.value());
+        response.setContentType(MediaType.APPLICATION_JSON_VALUE);
+        if (status == HttpStatus.UNAUTHORIZED) {
+            response.setHeader("WWW-Authenticate", "ApiKey header=\"" + HEADER + "\"");
+        }
+        json.writeValue(response.getOutputStream(), Map.of("error", error, "message", message));
+    }
+}

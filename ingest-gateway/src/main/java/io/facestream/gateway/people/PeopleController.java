@@ -1,0 +1,121 @@
+package io.facestream.gateway.people;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RequestPart;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.multipart.MultipartFile;
+
+import io.facestream.gateway.pipeline.PipelineClient;
+import io.facestream.gateway.recognition.Answers;
+import io.facestream.gateway.recognition.ApiException;
+import io.facestream.gateway.recognition.Names;
+import io.facestream.gateway.recognition.Uploads;
+import io.facestream.schemas.Frame;
+import io.facestream.schemas.MatchResult;
+import io.facestream.schemas.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+
+/**
+ * Enrolled people (admin scope). Reads come from PostgreSQL; every change is a frame through the
+ * pipeline to the matcher, so it is stored, cached and applied by every matcher instance before
+ * the answer comes back.
+ */
+@RestController
+@RequestMapping("/api/people")
+@Tag(name = "people", description = "Who is enrolled: list, inspect, add or remove faces, rename, erase (admin scope)")
+public class PeopleController {
+
+    static final int MAX_PAGE_SIZE = 100;
+
+    public record Rename(String name) {
+    }
+
+    public record FaceAdded(long personId, long faceId) {
+    }
+
+    private final People people;
+    private final PipelineClient pipeline;
+    private final Uploads uploads;
+
+    public PeopleController(People people, PipelineClient pipeline, Uploads uploads) {
+        this.people = people;
+        this.pipeline = pipeline;
+        this.uploads = uploads;
+    }
+
+    @GetMapping
+    @io.swagger.v3.oas.annotations.Operation(summary = "Enrolled people, by id, a page at a time; 'name' filters by a part of the name")
+    public People.Page list(@RequestParam(name = "name", required = false) String name,
+                            @RequestParam(name = "page", defaultValue = "0") int page,
+                            @RequestParam(name = "size", defaultValue = "20") int size) {
+        if (page < 0 || size < 1 || size > MAX_PAGE_SIZE) {
+            throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_request", "page must be 0 or more and size between 1 and " + MAX_PAGE_SIZE);
+        }
+        if (name != null && (name.length() > Names.MAX_LENGTH || name.chars().anyMatch(Character::isISOControl))) {
+            throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_name", "the name filter must be printable and at most " + Names.MAX_LENGTH + " characters");
+        }
+        return people.list(name, page, size);
+    }
+
+    @GetMapping("/{id}")
+    @io.swagger.v3.oas.annotations.Operation(summary = "One person: name, faces (ids and recognizer, never the embeddings), created and updated times")
+    public People.PersonDetail get(@PathVariable long id) {
+        return people.find(id).orElseThrow(() -> notFound(id));
+    }
+
+    @PatchMapping(path = "/{id}", consumes = MediaType.APPLICATION_JSON_VALUE)
+    @io.swagger.v3.oas.annotations.Operation(summary = "Rename: {\"name\": \"...\"}")
+    public People.PersonDetail rename(@PathVariable long id, @RequestBody Rename request) {
+        String name = Names.valid(request == null ? null : request.name(), "name");
+        Frame frame = Uploads.frame(Operation.RENAME, null, name, null);
+        frame.getHeader().setPersonId(id);
+        Answers.successful(pipeline.request(frame));
+        return get(id);
+    }
+
+    @DeleteMapping("/{id}")
+    @io.swagger.v3.oas.annotations.Operation(summary = "Erase a person: their rows, every face embedding, cache entries and every matcher's memory. "
+            + "Once this answers, no recognition names them")
+    public ResponseEntity<Void> erase(@PathVariable long id) {
+        Frame frame = Uploads.frame(Operation.ERASE, null, null, null);
+        frame.getHeader().setPersonId(id);
+        Answers.successful(pipeline.request(frame));
+        return ResponseEntity.noContent().build();
+    }
+
+    @PostMapping(path = "/{id}/faces", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
+    @io.swagger.v3.oas.annotations.Operation(summary = "Add another photo ('file') or a face detected in the last 60 s ('face_id'); "
+            + "the same quality gate as registration")
+    public ResponseEntity<FaceAdded> addFace(@PathVariable long id,
+                                             @RequestPart(name = "file", required = false) MultipartFile file,
+                                             @RequestParam(name = "face_id", required = false) String faceId) {
+        Frame frame = uploads.enrolmentFrame(Operation.ADD_FACE, file, faceId, null);
+        frame.getHeader().setPersonId(id);
+        MatchResult result = Answers.successful(pipeline.request(frame));
+        return ResponseEntity.status(HttpStatus.CREATED).body(new FaceAdded(id, result.getStoredFaceId()));
+    }
+
+    @DeleteMapping("/{id}/faces/{faceId}")
+    @io.swagger.v3.oas.annotations.Operation(summary = "Remove one stored face of a person")
+    public ResponseEntity<Void> removeFace(@PathVariable long id, @PathVariable long faceId) {
+        Frame frame = Uploads.frame(Operation.REMOVE_FACE, null, null, null);
+        frame.getHeader().setPersonId(id);
+        frame.getHeader().setStoredFaceId(faceId);
+        Answers.successful(pipeline.request(frame));
+        return ResponseEntity.noContent().build();
+    }
+
+    private static ApiException notFound(long id) {
+        return new ApiException(HttpStatus.NOT_FOUND, "person_not_found", "person " + id + " does not exist");
+    }
+}
