@@ -23,8 +23,8 @@ final class Gateway {
 
     private final RestClient http;
 
-    Gateway(String baseUrl) {
-        this.http = RestClient.builder().baseUrl(baseUrl).build();
+    Gateway(String baseUrl, String apiKey) {
+        this.http = RestClient.builder().baseUrl(baseUrl).defaultHeader("X-API-Key", apiKey).build();
     }
 
     Answer detect(Path photo) {
@@ -54,6 +54,32 @@ final class Gateway {
 
     Answer get(String path) {
         return http.get().uri(path).exchange((request, response) -> answer(response.getStatusCode(), response.getBody().readAllBytes()));
+    }
+
+    Answer delete(String path) {
+        return http.delete().uri(path).exchange((request, response) -> answer(response.getStatusCode(), response.getBody().readAllBytes()));
+    }
+
+    Answer patchJson(String path, String json) {
+        return http.patch().uri(path).contentType(MediaType.APPLICATION_JSON).body(json)
+                .exchange((request, response) -> answer(response.getStatusCode(), response.getBody().readAllBytes()));
+    }
+
+    /** A multipart form: Path values become file parts, everything else a field. */
+    Answer postForm(String path, Object... namesAndValues) {
+        MultiValueMap<String, Object> form = new LinkedMultiValueMap<>();
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            Object value = namesAndValues[i + 1];
+            if (value instanceof Path photo) {
+                try {
+                    value = file(photo.getFileName().toString(), Files.readAllBytes(photo));
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+            form.add((String) namesAndValues[i], value instanceof ByteArrayResource ? value : String.valueOf(value));
+        }
+        return post(path, form);
     }
 
     private Answer post(String path, MultiValueMap<String, Object> form) {

@@ -39,7 +39,10 @@ class PipelineEndToEndTest {
     static final String SCHEMA = "e2e_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     static final String DATABASE_URL = System.getenv().getOrDefault("DATABASE_URL", "jdbc:postgresql://127.0.0.1:5432/test");
 
+    static final String ADMIN_KEY = "fs_e2e_admin_" + UUID.randomUUID().toString().replace("-", "");
+
     static LocalStack stack;
+    static long obamaId;
     static Gateway first;
     static Gateway second;
     static String secondUrl;
@@ -50,11 +53,12 @@ class PipelineEndToEndTest {
         System.setProperty("facestream.redis.prefix", "facestream-test:" + SCHEMA + ":");
         // Faces are kept 60 s in production; the expiry test should not wait a minute.
         System.setProperty("facestream.recent.face.seconds", "4");
+        System.setProperty("facestream.admin.key", ADMIN_KEY);
         stack = LocalStack.start(new LocalStackConfig(Files.createTempDirectory("facestream-e2e"), 0, null, DATABASE_URL,
                 System.getenv().getOrDefault("REDIS_URL", "redis://127.0.0.1:6379"), LocalStack.freePort()));
-        first = new Gateway(stack.startGateway(0));
+        first = new Gateway(stack.startGateway(0), ADMIN_KEY);
         secondUrl = stack.startGateway(0);
-        second = new Gateway(secondUrl);
+        second = new Gateway(secondUrl, ADMIN_KEY);
         awaitHealthy(first);
         awaitHealthy(second);
     }
@@ -78,7 +82,7 @@ class PipelineEndToEndTest {
              var statement = connection.createStatement()) {
             statement.execute("drop schema if exists " + SCHEMA + " cascade");
         }
-        for (String key : new String[] {"facestream.db.schema", "facestream.redis.prefix", "facestream.recent.face.seconds"}) {
+        for (String key : new String[] {"facestream.db.schema", "facestream.redis.prefix", "facestream.recent.face.seconds", "facestream.admin.key"}) {
             System.clearProperty(key);
         }
     }
@@ -93,6 +97,7 @@ class PipelineEndToEndTest {
         Gateway.Answer registered = first.register("Barack Obama", photo("refs/obama/obama.jpg"));
         assertThat(registered.status()).as(registered.body().toString()).isEqualTo(201);
         long id = registered.body().get("id").asLong();
+        obamaId = id;
 
         Gateway.Answer same = second.recognize(photo("refs/obama/obama2.jpg"));
         assertThat(same.status()).isEqualTo(200);
@@ -151,7 +156,7 @@ class PipelineEndToEndTest {
         List<JsonNode> replies = new CopyOnWriteArrayList<>();
         CountDownLatch all = new CountDownLatch(frames.size());
         WebSocket socket = HttpClient.newHttpClient().newWebSocketBuilder()
-                .buildAsync(URI.create(secondUrl.replace("http", "ws") + "/ws/recognize"), new WebSocket.Listener() {
+                .buildAsync(URI.create(secondUrl.replace("http", "ws") + "/ws/recognize?api_key=" + ADMIN_KEY), new WebSocket.Listener() {
                     private final StringBuilder text = new StringBuilder();
 
                     @Override
@@ -256,6 +261,154 @@ class PipelineEndToEndTest {
             Gateway.Answer answer = answers.get(i).get(60, TimeUnit.SECONDS);
             String expected = i % 2 == 0 ? "Barack Obama" : "Kit Harington";
             assertThat(answer.body().get("recognized_faces").get(0).get("name").asText()).isEqualTo(expected);
+        }
+    }
+
+    @Test
+    @Order(8)
+    void aFaceAlreadyEnrolledIsRefusedWith409UnlessTheCallerSaysItIsThatPerson() throws Exception {
+        int before = people();
+        Gateway.Answer refused = first.register("Someone Else", photo("refs/obama/obama2.jpg"));
+        assertThat(refused.status()).as(refused.body().toString()).isEqualTo(409);
+        assertThat(refused.body().get("error").asText()).isEqualTo("already_enrolled");
+        assertThat(refused.body().get("existing_person_id").asLong()).isEqualTo(obamaId);
+        assertThat(people()).isEqualTo(before);
+
+        Gateway.Answer added = second.postForm("/api/recognition/register", "name", "Barack Obama", "same_person", true,
+                "file", photo("refs/obama/obama2.jpg"));
+        assertThat(added.status()).as(added.body().toString()).isEqualTo(201);
+        assertThat(added.body().get("id").asLong()).isEqualTo(obamaId);
+        assertThat(people()).isEqualTo(before);
+        assertThat(first.get("/api/people/" + obamaId).body().get("face_count").asInt()).isEqualTo(2);
+    }
+
+    @Test
+    @Order(9)
+    void peopleAreListedRenamedAndTheirFacesManaged() {
+        Gateway.Answer page = first.get("/api/people?name=OBAMA&size=5");
+        assertThat(page.status()).isEqualTo(200);
+        assertThat(page.body().get("items")).singleElement().satisfies(p -> assertThat(p.get("id").asLong()).isEqualTo(obamaId));
+        assertThat(page.body().toString()).doesNotContain("vector", "embedding");
+        assertThat(first.get("/api/people?size=1000").status()).isEqualTo(400);
+        assertThat(first.get("/api/people/999999999").status()).isEqualTo(404);
+
+        Gateway.Answer renamed = first.patchJson("/api/people/" + obamaId, "{\"name\": \"Barack H. Obama\"}");
+        assertThat(renamed.status()).as(renamed.body().toString()).isEqualTo(200);
+        assertThat(renamed.body().get("name").asText()).isEqualTo("Barack H. Obama");
+        // Through the other gateway and whichever matcher instance answers.
+        assertThat(second.recognize(photo("refs/obama/obama2.jpg")).body().get("recognized_faces").get(0).get("name").asText())
+                .isEqualTo("Barack H. Obama");
+        assertThat(first.patchJson("/api/people/" + obamaId, "{\"name\": \"\u0000\"}").status()).isEqualTo(400);
+
+        JsonNode faces = first.get("/api/people/" + obamaId).body().get("faces");
+        long secondFace = faces.get(1).get("id").asLong();
+        assertThat(first.delete("/api/people/" + obamaId + "/faces/" + secondFace).status()).isEqualTo(204);
+        assertThat(first.get("/api/people/" + obamaId).body().get("face_count").asInt()).isEqualTo(1);
+        assertThat(first.delete("/api/people/" + obamaId + "/faces/" + secondFace).status()).isEqualTo(404);
+
+        Gateway.Answer addedAgain = second.postForm("/api/people/" + obamaId + "/faces", "file", photo("refs/obama/obama2.jpg"));
+        assertThat(addedAgain.status()).as(addedAgain.body().toString()).isEqualTo(201);
+        assertThat(addedAgain.body().get("face_id").asLong()).isPositive();
+        assertThat(first.get("/api/people/" + obamaId).body().get("face_count").asInt()).isEqualTo(2);
+        assertThat(second.postForm("/api/people/999999999/faces", "file", photo("refs/obama/obama2.jpg")).status()).isEqualTo(404);
+    }
+
+    @Test
+    @Order(10)
+    void verifyComparesTwoPhotosOrAPhotoWithAPerson() {
+        Gateway.Answer same = first.postForm("/api/recognition/verify", "file", photo("refs/kit_harington/john1.jpeg"),
+                "other_file", photo("refs/kit_harington/john2.jpeg"));
+        assertThat(same.status()).as(same.body().toString()).isEqualTo(200);
+        assertThat(same.body().get("same_person").asBoolean()).isTrue();
+        assertThat(same.body().get("similarity").asDouble()).isGreaterThan(same.body().get("threshold").asDouble());
+
+        Gateway.Answer different = first.postForm("/api/recognition/verify", "file", photo("refs/biden/biden.jpg"),
+                "other_file", photo("refs/kit_harington/john2.jpeg"));
+        assertThat(different.body().get("same_person").asBoolean()).isFalse();
+
+        Gateway.Answer person = second.postForm("/api/recognition/verify", "file", photo("refs/obama/obama.jpg"), "person_id", obamaId);
+        assertThat(person.body().get("same_person").asBoolean()).isTrue();
+        assertThat(person.body().get("person").get("id").asLong()).isEqualTo(obamaId);
+        Gateway.Answer notHim = second.postForm("/api/recognition/verify", "file", photo("refs/biden/biden2.jpg"), "person_id", obamaId);
+        assertThat(notHim.body().get("same_person").asBoolean()).isFalse();
+
+        assertThat(first.postForm("/api/recognition/verify", "file", photo("refs/obama/obama.jpg"), "person_id", 999999999).status()).isEqualTo(404);
+        assertThat(first.postForm("/api/recognition/verify", "file", photo("refs/obama/obama.jpg")).status()).isEqualTo(400);
+    }
+
+    @Test
+    @Order(11)
+    void afterAnErasureReturnsNoGatewayOrMatcherNamesThePersonAndNoTraceIsLeft() throws Exception {
+        Gateway.Answer registered = first.register("Rose Leslie", photo("refs/rose_leslie/img1.jpg"));
+        assertThat(registered.status()).as(registered.body().toString()).isEqualTo(201);
+        long rose = registered.body().get("id").asLong();
+        assertThat(second.recognize(photo("refs/rose_leslie/img2.jpg")).body().get("recognized_faces").get(0).get("id").asLong()).isEqualTo(rose);
+
+        assertThat(second.delete("/api/people/" + rose).status()).isEqualTo(204);
+
+        // At once, through the other gateway, on several requests that spread over the partitions.
+        List<CompletableFuture<Gateway.Answer>> after = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            Gateway gateway = i % 2 == 0 ? first : second;
+            after.add(CompletableFuture.supplyAsync(() -> gateway.recognize(photo("refs/rose_leslie/img2.jpg"))));
+        }
+        for (CompletableFuture<Gateway.Answer> answer : after) {
+            JsonNode body = answer.get(60, TimeUnit.SECONDS).body();
+            assertThat(body.get("recognized_faces")).as(body.toString()).isEmpty();
+            assertThat(body.get("unknown_faces")).hasSize(1);
+        }
+        assertThat(first.get("/api/people/" + rose).status()).isEqualTo(404);
+        assertThat(count("select count(*) from " + SCHEMA + ".person where id = " + rose)).isZero();
+        assertThat(count("select count(*) from " + SCHEMA + ".face_embedding where person_id = " + rose)).isZero();
+        try (var redis = new redis.clients.jedis.JedisPooled(URI.create(System.getenv().getOrDefault("REDIS_URL", "redis://127.0.0.1:6379")))) {
+            for (String key : redis.keys("facestream-test:" + SCHEMA + ":gallery:*")) {
+                if (!key.endsWith(":complete")) {
+                    assertThat(redis.hexists(key.getBytes(), String.valueOf(rose).getBytes())).as(key).isFalse();
+                }
+            }
+        }
+        assertThat(first.delete("/api/people/" + rose).status()).isEqualTo(404);
+    }
+
+    @Test
+    @Order(12)
+    void anUnreadableCameraRecordGoesToTheDeadLetterTopicAndThePipelineGoesOn() throws Exception {
+        byte[] garbage = "{\"camera\": \"lobby\", \"image\": \"base64...\"}".getBytes();
+        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]>(java.util.Map.of(
+                "bootstrap.servers", stack.kafkaBootstrap()), new org.apache.kafka.common.serialization.ByteArraySerializer(),
+                new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(io.facestream.schemas.Topics.FRAMES.name(),
+                    "lobby".getBytes(), garbage)).get(10, TimeUnit.SECONDS);
+        }
+        try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]>(java.util.Map.of(
+                "bootstrap.servers", stack.kafkaBootstrap()), new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+            var partition = new org.apache.kafka.common.TopicPartition(io.facestream.schemas.Topics.DEAD_LETTERS.name(), 0);
+            consumer.assign(List.of(partition));
+            consumer.seekToBeginning(List.of(partition));
+            org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]> letter = null;
+            long deadline = System.currentTimeMillis() + 30_000;
+            while (letter == null && System.currentTimeMillis() < deadline) {
+                for (var record : consumer.poll(java.time.Duration.ofMillis(500))) {
+                    if (Arrays.equals(record.value(), garbage)) {
+                        letter = record;
+                    }
+                }
+            }
+            assertThat(letter).as("dead letter").isNotNull();
+            assertThat(new String(letter.headers().lastHeader(io.facestream.schemas.DeadLetters.SOURCE_TOPIC).value()))
+                    .isEqualTo(io.facestream.schemas.Topics.FRAMES.name());
+            assertThat(new String(letter.headers().lastHeader(io.facestream.schemas.DeadLetters.REASON).value())).isNotBlank();
+        }
+        assertThat(first.recognize(photo("refs/obama/obama2.jpg")).body().get("recognized_faces")).hasSize(1);
+    }
+
+    static int count(String sql) throws Exception {
+        try (var connection = DriverManager.getConnection(DATABASE_URL, "postgres", "");
+             var statement = connection.createStatement();
+             var rs = statement.executeQuery(sql)) {
+            rs.next();
+            return rs.getInt(1);
         }
     }
 
