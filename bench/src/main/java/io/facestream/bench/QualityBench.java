@@ -72,7 +72,7 @@ public final class QualityBench {
             identitySets.add(new IdentitySet(options.get("identities"), Path.of(options.get("identities")),
                     Path.of(options.getOrDefault("identity-images", "."))));
         }
-        List<String> recognizers = List.of(options.getOrDefault("recognizers", "arcface-mbf-int8,mobilefacenet-128").split(","));
+        List<String> recognizers = List.of(options.getOrDefault("recognizers", "arcface-mbf-int8,mobilefacenet-128,dlib-resnet-128").split(","));
         List<String> detectors = List.of(options.getOrDefault("detectors", String.join(",", FaceDetectors.NAMES)).split(","));
         // Flip averaging doubles embedding time; measure it where it could pay off.
         List<Boolean> flips = switch (options.getOrDefault("flip", "both")) {

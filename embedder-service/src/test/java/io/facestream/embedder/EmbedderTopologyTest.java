@@ -54,7 +54,7 @@ class EmbedderTopologyTest {
         yunet.close();
     }
 
-    /** Both recognizers the manifest ships must work behind the same topology. */
+    /** Every recognizer the manifest ships must work behind the same topology. */
     @ParameterizedTest
     @EnumSource(Recognizer.class)
     void embedsEveryFaceAsAUnitVectorThatTellsPeopleApart(Recognizer recognizer) throws Exception {
@@ -74,7 +74,9 @@ class EmbedderTopologyTest {
             assertThat(obama).hasSize(embedder.dimension());
             assertThat(dot(obama, obama)).isCloseTo(1f, org.assertj.core.data.Offset.offset(1e-4f));
             assertThat(frames.get(0).getFaces().get(0).getModel()).isEqualTo(recognizer.modelName());
-            assertThat(dot(obama, obamaAgain)).isGreaterThan(dot(obama, biden) + 0.2f);
+            // dlib's vectors lie in a narrow cone: smaller cosine gaps, same ranking (see FaceEmbedderTest.margin).
+            float margin = recognizer == Recognizer.DLIB_RESNET_128 ? 0.08f : 0.2f;
+            assertThat(dot(obama, obamaAgain)).isGreaterThan(dot(obama, biden) + margin);
         }
     }
 

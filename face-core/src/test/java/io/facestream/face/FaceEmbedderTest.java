@@ -17,7 +17,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.opencv.core.Mat;
 
-/** Both recognizers on real photos: the same person scores clearly higher than two different people. */
+/** Every recognizer on real photos: the same person scores clearly higher than two different people. */
 class FaceEmbedderTest {
 
     /** A decoded photo and its best face, detected once for both recognizers. */
@@ -71,13 +71,22 @@ class FaceEmbedderTest {
         float kitRose = Vectors.cosine(kit, embed(recognizer, "rose_leslie/img1.jpg"));
         System.out.printf("%s: obama/obama2 %.3f, obama/biden %.3f; kit/kit %.3f, kit/rose %.3f%n",
                 recognizer.modelName(), sameObama, obamaBiden, sameKit, kitRose);
-        assertThat(sameObama).isGreaterThan(obamaBiden + 0.2f);
-        assertThat(sameKit).isGreaterThan(kitRose + 0.2f);
+        assertThat(sameObama).isGreaterThan(obamaBiden + margin(recognizer));
+        assertThat(sameKit).isGreaterThan(kitRose + margin(recognizer));
+    }
+
+    /**
+     * How much higher a same-person cosine must be. dlib's vectors all lie in a narrow cone
+     * (different people still score about 0.83, the same person about 0.95; dlib itself compares
+     * them by Euclidean distance), so its gaps are smaller in cosine though they rank as cleanly.
+     */
+    static float margin(Recognizer recognizer) {
+        return recognizer == Recognizer.DLIB_RESNET_128 ? 0.08f : 0.2f;
     }
 
     /** Sanity check on the 280 LFW dev pairs (best face of each photo); a pair without a face counts as wrong. */
     @ParameterizedTest
-    @CsvSource({"ARCFACE_MBF_INT8, 0.95", "MOBILEFACENET_128, 0.93"})
+    @CsvSource({"ARCFACE_MBF_INT8, 0.95", "MOBILEFACENET_128, 0.93", "DLIB_RESNET_128, 0.96"})
     void verifiesLfwDevPairs(Recognizer recognizer, double minimumAccuracy) throws Exception {
         Path lfw = TestData.dir().resolve("lfw");
         Map<Path, float[]> vectors = new HashMap<>();
@@ -126,6 +135,7 @@ class FaceEmbedderTest {
     void findsRecognizersByManifestName() {
         assertThat(Recognizer.byModelName("arcface-mbf-int8")).isEqualTo(Recognizer.ARCFACE_MBF_INT8);
         assertThat(Recognizer.byModelName("mobilefacenet-128")).isEqualTo(Recognizer.MOBILEFACENET_128);
+        assertThat(Recognizer.byModelName("dlib-resnet-128")).isEqualTo(Recognizer.DLIB_RESNET_128);
         assertThatThrownBy(() -> Recognizer.byModelName("sface")).hasMessageContaining("arcface-mbf-int8");
     }
 

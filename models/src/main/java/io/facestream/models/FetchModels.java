@@ -10,7 +10,8 @@ import java.util.List;
 public final class FetchModels {
 
     /** Every detector and recognizer the services, their tests and the bench run (not BlazeFace, which nothing uses yet). */
-    public static final List<String> DEFAULT = List.of("yunet", "scrfd-500m", "scrfd-2.5g", "retinaface-mnet025", "arcface-mbf-int8", "mobilefacenet-128");
+    public static final List<String> DEFAULT = List.of("yunet", "scrfd-500m", "scrfd-2.5g", "retinaface-mnet025", "arcface-mbf-int8", "mobilefacenet-128",
+            "dlib-resnet-128");
 
     private FetchModels() {
     }

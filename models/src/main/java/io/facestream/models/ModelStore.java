@@ -19,11 +19,17 @@ import java.util.HexFormat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.facestream.models.ModelSpec.ModelBuild;
+import io.facestream.models.convert.DlibResNetConverter;
+import io.facestream.models.convert.NpmPackage;
+
 /**
  * Where model files live on this machine, and how they get there: copied from a mirror
  * directory when one is configured, downloaded from the manifest's location otherwise, and
  * checked against the manifest's sha256 either way, so a service never runs on a file it did
- * not expect.
+ * not expect. A model with a {@code build} entry is instead converted from its pinned npm package
+ * (whose tarball is cached under {@code npm/} in the models directory, and copied from the mirror
+ * when the mirror has it), and the converted file is checked against the same sha256.
  */
 public final class ModelStore {
 
@@ -32,19 +38,30 @@ public final class ModelStore {
     private final ModelManifest manifest;
     private final Path directory;
     private final Path mirror;
+    private final String npmRegistry;
 
     public ModelStore(ModelManifest manifest, Path directory, Path mirror) {
+        this(manifest, directory, mirror, NpmPackage.DEFAULT_REGISTRY);
+    }
+
+    public ModelStore(ModelManifest manifest, Path directory, Path mirror, String npmRegistry) {
         this.manifest = manifest;
         this.directory = directory;
         this.mirror = mirror;
+        this.npmRegistry = npmRegistry;
     }
 
-    /** {@code FACESTREAM_MODELS_DIR} (default ~/.cache/facestream/models) and {@code FACESTREAM_MODEL_MIRROR}; system properties of the same name in lower case with dots win. */
+    /**
+     * {@code FACESTREAM_MODELS_DIR} (default ~/.cache/facestream/models), {@code FACESTREAM_MODEL_MIRROR}
+     * and {@code FACESTREAM_NPM_REGISTRY} (default https://registry.npmjs.org); system properties of
+     * the same name in lower case with dots win.
+     */
     public static ModelStore fromEnvironment() {
         String dir = setting("FACESTREAM_MODELS_DIR", Path.of(System.getProperty("user.home"), ".cache", "facestream", "models").toString());
         String mirror = setting("FACESTREAM_MODEL_MIRROR", null);
         return new ModelStore(ModelManifest.load(), Path.of(dir).toAbsolutePath(),
-                mirror == null || mirror.isBlank() ? null : Path.of(mirror).toAbsolutePath());
+                mirror == null || mirror.isBlank() ? null : Path.of(mirror).toAbsolutePath(),
+                setting("FACESTREAM_NPM_REGISTRY", NpmPackage.DEFAULT_REGISTRY));
     }
 
     private static String setting(String env, String fallback) {
@@ -86,7 +103,34 @@ public final class ModelStore {
         }
     }
 
+    /** A verified copy of the npm package a converted model is made from (cached in {@code npm/} of the models directory). */
+    public Path npmTarball(String name) {
+        ModelBuild build = manifest.get(name).build();
+        if (build == null) {
+            throw new IllegalArgumentException(name + " is not converted from a package");
+        }
+        return npmPackage(build).fetch(directory.resolve("npm"), mirror, npmRegistry);
+    }
+
+    static NpmPackage npmPackage(ModelBuild build) {
+        return new NpmPackage(build.npmPackage(), build.version(), build.integrity());
+    }
+
+    /** The converted model's bytes, from the package's tarball. */
+    static byte[] convert(ModelBuild build, Path tarball) {
+        return switch (build.converter()) {
+            case "dlib-resnet-from-face-api" -> DlibResNetConverter.fromFaceApiTarball(tarball, DlibResNetConverter.DLIB_DIVISOR);
+            default -> throw new ModelFetchException("unknown converter " + build.converter());
+        };
+    }
+
     private void fetchInto(ModelSpec spec, Path partial) throws IOException {
+        if (spec.build() != null) {
+            Path tarball = npmTarball(spec.name());
+            log.info("converting model {} from {}", spec.name(), tarball.getFileName());
+            Files.write(partial, convert(spec.build(), tarball));
+            return;
+        }
         if (mirror != null && Files.isRegularFile(mirror.resolve(spec.file()))) {
             log.info("copying model {} from mirror {}", spec.name(), mirror);
             Files.copy(mirror.resolve(spec.file()), partial, StandardCopyOption.REPLACE_EXISTING);

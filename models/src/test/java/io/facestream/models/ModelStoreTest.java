@@ -68,6 +68,35 @@ class ModelStoreTest {
         }
     }
 
+    @Test
+    void convertedModelIsPinnedToAPackageVersionAndIntegrity() {
+        ModelSpec spec = ModelManifest.load().get("dlib-resnet-128");
+        assertThat(FetchModels.DEFAULT).contains("dlib-resnet-128");
+        assertThat(spec.build().converter()).isEqualTo("dlib-resnet-from-face-api");
+        assertThat(spec.build().npmPackage()).isEqualTo("@vladmandic/face-api");
+        assertThat(spec.build().version()).matches("\\d+\\.\\d+\\.\\d+");
+        assertThat(spec.build().integrity()).matches("sha512-[A-Za-z0-9+/]{86}==");
+        assertThat(spec.source()).contains(spec.build().npmPackage() + "@" + spec.build().version());
+        assertThat(spec.licence()).contains("CC0-1.0").contains("MIT");
+        assertThat(ModelManifest.load().get("yunet").build()).isNull();
+    }
+
+    @Test
+    void convertsAModelWithABuildInsteadOfCopyingIt() throws Exception {
+        Path mirror = Files.createDirectories(tmp.resolve("mirror"));
+        // A file of the model's name in the mirror is not used, and a tarball that is not the pinned one is refused.
+        Files.writeString(mirror.resolve("c.onnx"), "weights");
+        Files.writeString(mirror.resolve("vladmandic-face-api-1.7.15.tgz"), "not the package");
+        ModelSpec.ModelBuild build = new ModelSpec.ModelBuild("dlib-resnet-from-face-api", "@vladmandic/face-api", "1.7.15",
+                ModelManifest.load().get("dlib-resnet-128").build().integrity());
+        ModelManifest manifest = new ModelManifest(List.of(new ModelSpec("c", "recognizer", "c.onnx",
+                ModelStore.sha256(mirror.resolve("c.onnx")), "CC0-1.0", "test", null, build)));
+        ModelStore store = new ModelStore(manifest, tmp.resolve("models"), mirror, "http://127.0.0.1:9");
+
+        assertThatThrownBy(() -> store.path("c")).hasMessageContaining("does not match the pinned");
+        assertThat(tmp.resolve("models/c.onnx")).doesNotExist();
+    }
+
     private static ModelManifest manifest(String sha) {
         return new ModelManifest(List.of(new ModelSpec("m", "detector", "m.onnx", sha, "MIT", "test", null)));
     }
