@@ -10,6 +10,11 @@ final class Tensors {
 
     /** 8-bit BGR (HWC) to CHW floats, (v - mean) * scale, optionally swapping to RGB. */
     static float[] bgrToChw(Mat bgr, boolean toRgb, float mean, float scale) {
+        return bgrToChw(bgr, toRgb, new float[] {mean, mean, mean}, scale);
+    }
+
+    /** 8-bit BGR (HWC) to CHW floats, (v - mean of its channel) * scale, optionally swapping to RGB; means in B, G, R order. */
+    static float[] bgrToChw(Mat bgr, boolean toRgb, float[] meanBgr, float scale) {
         int h = bgr.rows();
         int w = bgr.cols();
         byte[] pixels = new byte[h * w * 3];
@@ -17,9 +22,9 @@ final class Tensors {
         int plane = h * w;
         float[] out = new float[3 * plane];
         for (int i = 0; i < plane; i++) {
-            float b = ((pixels[3 * i] & 0xFF) - mean) * scale;
-            float g = ((pixels[3 * i + 1] & 0xFF) - mean) * scale;
-            float r = ((pixels[3 * i + 2] & 0xFF) - mean) * scale;
+            float b = ((pixels[3 * i] & 0xFF) - meanBgr[0]) * scale;
+            float g = ((pixels[3 * i + 1] & 0xFF) - meanBgr[1]) * scale;
+            float r = ((pixels[3 * i + 2] & 0xFF) - meanBgr[2]) * scale;
             out[i] = toRgb ? r : b;
             out[plane + i] = g;
             out[2 * plane + i] = toRgb ? b : r;

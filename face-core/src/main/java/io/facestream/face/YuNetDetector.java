@@ -3,11 +3,9 @@ package io.facestream.face;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 
-import org.opencv.core.Core;
 import org.opencv.core.Mat;
 import org.opencv.core.Scalar;
 
@@ -26,8 +24,6 @@ public final class YuNetDetector implements FaceDetector {
 
     private static final int[] STRIDES = {8, 16, 32};
     private static final String INPUT = "input";
-    /** As OpenCV: bounds the NMS work on pathological images; real photos give a few dozen candidates. */
-    static final int TOP_K = 5000;
 
     private final OrtSession session;
     private final DetectorSettings settings;
@@ -83,32 +79,23 @@ public final class YuNetDetector implements FaceDetector {
     @Override
     public List<Face> detect(Mat bgr) {
         int size = settings.inputSize();
-        Mat resized = Images.resize(bgr, Math.min((double) size / bgr.cols(), (double) size / bgr.rows()));
-        // Rounding makes the applied scale differ slightly per axis; map back with what was really applied.
-        float scaleX = (float) resized.cols() / bgr.cols();
-        float scaleY = (float) resized.rows() / bgr.rows();
-        Mat padded = new Mat();
-        // Pad right and bottom only, so coordinates map back by the scale alone.
-        Core.copyMakeBorder(resized, padded, 0, size - resized.rows(), 0, size - resized.cols(), Core.BORDER_CONSTANT, new Scalar(0, 0, 0));
-        resized.release();
-        float[] chw = Tensors.bgrToChw(padded, false, 0f, 1f);
-        padded.release();
+        Detections.Letterbox box = Detections.Letterbox.of(bgr, size, new Scalar(0, 0, 0));
+        float[] chw = Tensors.bgrToChw(box.image(), false, 0f, 1f);
+        box.image().release();
         List<Face> candidates = new ArrayList<>();
         try (OnnxTensor tensor = OnnxTensor.createTensor(Onnx.environment(), FloatBuffer.wrap(chw), new long[] {1, 3, size, size});
              OrtSession.Result result = session.run(Map.of(INPUT, tensor))) {
             for (int stride : STRIDES) {
-                decode(result, stride, size / stride, scaleX, scaleY, candidates);
+                decode(result, stride, size / stride, box, candidates);
             }
         } catch (OrtException e) {
             throw new IllegalStateException("YuNet failed: " + e.getMessage(), e);
         }
-        candidates.sort(Comparator.comparingDouble(Face::score).reversed());
-        List<Face> top = candidates.size() > TOP_K ? candidates.subList(0, TOP_K) : candidates;
-        return nms(top, settings.nmsThreshold());
+        return Detections.select(candidates, settings.nmsThreshold());
     }
 
     /** Per grid cell (row-major): centre offsets in units of the stride, log-scaled size, five offset points. */
-    private void decode(OrtSession.Result result, int stride, int cols, float scaleX, float scaleY, List<Face> out) {
+    private void decode(OrtSession.Result result, int stride, int cols, Detections.Letterbox box, List<Face> out) {
         FloatBuffer cls = output(result, "cls_" + stride);
         FloatBuffer obj = output(result, "obj_" + stride);
         FloatBuffer bbox = output(result, "bbox_" + stride);
@@ -127,10 +114,10 @@ public final class YuNetDetector implements FaceDetector {
             float h = (float) Math.exp(bbox.get(4 * i + 3)) * stride;
             float[] landmarks = new float[10];
             for (int k = 0; k < 5; k++) {
-                landmarks[2 * k] = (col + kps.get(10 * i + 2 * k)) * stride / scaleX;
-                landmarks[2 * k + 1] = (row + kps.get(10 * i + 2 * k + 1)) * stride / scaleY;
+                landmarks[2 * k] = (col + kps.get(10 * i + 2 * k)) * stride;
+                landmarks[2 * k + 1] = (row + kps.get(10 * i + 2 * k + 1)) * stride;
             }
-            out.add(new Face((cx - w / 2) / scaleX, (cy - h / 2) / scaleY, w / scaleX, h / scaleY, landmarks, score));
+            out.add(box.toImage(cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2, landmarks, score));
         }
     }
 
@@ -141,29 +128,6 @@ public final class YuNetDetector implements FaceDetector {
 
     private static float clamp(float v) {
         return Math.max(0f, Math.min(1f, v));
-    }
-
-    /** Greedy non-maximum suppression; the result is sorted by score, best first. */
-    static List<Face> nms(List<Face> faces, float iouThreshold) {
-        List<Face> sorted = new ArrayList<>(faces);
-        sorted.sort(Comparator.comparingDouble(Face::score).reversed());
-        List<Face> kept = new ArrayList<>();
-        for (Face face : sorted) {
-            if (kept.stream().noneMatch(k -> iou(k, face) > iouThreshold)) {
-                kept.add(face);
-            }
-        }
-        return kept;
-    }
-
-    static float iou(Face a, Face b) {
-        float x1 = Math.max(a.x(), b.x());
-        float y1 = Math.max(a.y(), b.y());
-        float x2 = Math.min(a.x() + a.width(), b.x() + b.width());
-        float y2 = Math.min(a.y() + a.height(), b.y() + b.height());
-        float inter = Math.max(0, x2 - x1) * Math.max(0, y2 - y1);
-        float union = a.width() * a.height() + b.width() * b.height() - inter;
-        return union <= 0 ? 0 : inter / union;
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.facestream.face;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -15,6 +16,7 @@ final class SharedModels {
 
     private static YuNetDetector detector;
     private static final Map<Recognizer, OnnxFaceEmbedder> EMBEDDERS = new EnumMap<>(Recognizer.class);
+    private static final Map<String, FaceDetector> DETECTORS = new HashMap<>();
 
     private SharedModels() {
     }
@@ -24,6 +26,14 @@ final class SharedModels {
             detector = YuNetDetector.create(ModelStore.fromEnvironment(), DetectorSettings.defaults());
         }
         return detector;
+    }
+
+    /** A detector of {@link FaceDetectors} by name, with its default settings. */
+    static synchronized FaceDetector detector(String name) {
+        if (name.equals("yunet")) {
+            return detector();
+        }
+        return DETECTORS.computeIfAbsent(name, n -> FaceDetectors.create(n, ModelStore.fromEnvironment()));
     }
 
     static synchronized OnnxFaceEmbedder embedder(Recognizer recognizer) {

@@ -86,15 +86,6 @@ class YuNetDetectorTest {
     }
 
     @Test
-    void nmsKeepsTheBestOfOverlappingBoxes() {
-        float[] l = new float[10];
-        Face best = new Face(0, 0, 100, 100, l, 0.9f);
-        Face overlapping = new Face(10, 10, 100, 100, l, 0.8f);
-        Face apart = new Face(300, 0, 100, 100, l, 0.85f);
-        assertThat(YuNetDetector.nms(List.of(overlapping, apart, best), 0.3f)).containsExactly(best, apart);
-    }
-
-    @Test
     void refusesAnInputSizeTheFixedModelCannotTake() {
         assertThatThrownBy(() -> YuNetDetector.create(ModelStore.fromEnvironment(), new DetectorSettings(0.8f, 0.3f, 320)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("320");

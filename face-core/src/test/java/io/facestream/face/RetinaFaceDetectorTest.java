@@ -1,0 +1,117 @@
+package io.facestream.face;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.opencv.core.Mat;
+
+import io.facestream.models.ModelStore;
+
+class RetinaFaceDetectorTest {
+
+    private static final String NAME = "retinaface-mnet025";
+
+    static Stream<String> singleFacePhotos() {
+        return DetectorChecks.SINGLE_FACE.stream();
+    }
+
+    static List<String> lfwPhotos() throws Exception {
+        return DetectorChecks.someLfwPhotos();
+    }
+
+    @ParameterizedTest
+    @MethodSource("singleFacePhotos")
+    void findsOneFaceWithLandmarksInOrder(String path) {
+        DetectorChecks.assertOneFace(NAME, path);
+    }
+
+    /** Counts from groups/groups.csv (min, max) and hard/hard.csv. */
+    @ParameterizedTest
+    @CsvSource({
+            "groups/fr_two_people.jpg, 2, 2",
+            "groups/fr_obama_and_biden.jpg, 2, 3",
+            "groups/fr_kit_with_rose.jpg, 2, 2",
+            "groups/fp_multiface.jpg, 6, 6",
+            "groups/pa_many_face.png, 6, 6",
+            "groups/retinaface_crowd_test.jpg, 20, 35",
+            "hard/noface_pilatus800.jpg, 0, 0"})
+    void findsTheLabelledNumberOfFaces(String path, int min, int max) {
+        DetectorChecks.assertFaceCount(NAME, path, min, max);
+    }
+
+    @ParameterizedTest
+    @MethodSource("lfwPhotos")
+    void agreesWithYuNetOnLfw(String path) {
+        DetectorChecks.assertAgreesWithYuNet(NAME, path);
+    }
+
+    @Test
+    void landmarksOfEveryFaceInAGroupAreInOrder() {
+        List<Face> faces = DetectorChecks.detect(NAME, "groups/fp_multiface.jpg");
+        assertThat(faces).hasSize(6);
+        for (Face face : faces) {
+            DetectorChecks.assertPlausibleLandmarks(face, NAME);
+        }
+    }
+
+    /** biubug6's PriorBox at 640: 80², 40², 20² cells with two sizes each, centred in their cells. */
+    @Test
+    void priorsFollowTheExport() {
+        float[] priors = RetinaFaceDetector.priors(640);
+        assertThat(priors.length / 4).isEqualTo(16800);
+        assertThat(priors).startsWith(4f, 4f, 16f, 16f, 4f, 4f, 32f, 32f, 12f, 4f, 16f, 16f);
+        int firstOfStride16 = 2 * 80 * 80;
+        assertThat(priors[4 * firstOfStride16]).isEqualTo(8f);
+        assertThat(priors[4 * firstOfStride16 + 2]).isEqualTo(64f);
+        int last = priors.length / 4 - 1;
+        assertThat(priors[4 * last]).isEqualTo(624f);
+        assertThat(priors[4 * last + 1]).isEqualTo(624f);
+        assertThat(priors[4 * last + 2]).isEqualTo(512f);
+    }
+
+    @Test
+    void refusesAnInputSizeTheFixedModelCannotTake() {
+        assertThatThrownBy(() -> RetinaFaceDetector.create(ModelStore.fromEnvironment(), DetectorSettings.retinaFace().withInputSize(320)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("320");
+    }
+
+    @Test
+    void isSafeToShareBetweenThreads() throws Exception {
+        Mat image = SharedModels.image("groups/fp_multiface.jpg");
+        FaceDetector detector = SharedModels.detector(NAME);
+        int expected = detector.detect(image).size();
+        List<Integer> counts = Collections.synchronizedList(new ArrayList<>());
+        List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            Thread thread = new Thread(() -> {
+                for (int i = 0; i < 3; i++) {
+                    counts.add(detector.detect(image).size());
+                }
+            });
+            threads.add(thread);
+            thread.start();
+        }
+        for (Thread thread : threads) {
+            thread.join();
+        }
+        assertThat(counts).hasSize(12).containsOnly(expected);
+    }
+
+    @Test
+    void printsDetectionTime() {
+        Mat photo = SharedModels.image("groups/fr_two_people.jpg");
+        Mat image = Images.resize(photo, 640.0 / photo.cols());
+        double ms = SharedModels.medianMillis(10, () -> SharedModels.detector(NAME).detect(image));
+        System.out.printf("%s: %.1f ms per detection on %dx%d (median of 10, %d intra-op thread(s))%n",
+                NAME, ms, image.cols(), image.rows(), Onnx.intraOpThreads());
+    }
+}
