@@ -4,10 +4,9 @@ import java.time.Duration;
 
 import org.apache.kafka.streams.KafkaStreams;
 
-import io.facestream.face.DetectorSettings;
 import io.facestream.face.FaceDetector;
+import io.facestream.face.FaceDetectors;
 import io.facestream.face.FaceQuality;
-import io.facestream.face.YuNetDetector;
 import io.facestream.models.ModelStore;
 import io.facestream.schemas.PipelineStreams;
 import io.facestream.schemas.TopicBootstrap;
@@ -19,12 +18,10 @@ public final class DetectorService implements AutoCloseable {
     private final KafkaStreams streams;
 
     private DetectorService(DetectorConfig config, ModelStore models) {
-        if (!config.detector().equals("yunet")) {
-            throw new IllegalArgumentException("unknown detector " + config.detector() + "; available: yunet");
-        }
-        detector = YuNetDetector.create(models, DetectorSettings.defaults().withScoreThreshold(config.scoreThreshold()));
+        detector = FaceDetectors.create(config.detector(), models,
+                FaceDetectors.defaultSettings(config.detector()).withScoreThreshold(config.scoreThreshold()));
         TopicBootstrap.ensureTopics(config.bootstrapServers());
-        streams = PipelineStreams.start(DetectorTopology.build(new FrameDetector(detector, FaceQuality.Rules.defaults())),
+        streams = PipelineStreams.start(DetectorTopology.build(new FrameDetector(detector, FaceQuality.Rules.forDetector(config.detector()))),
                 PipelineStreams.properties(config.applicationId(), config.bootstrapServers(), config.streamThreads()), Duration.ofSeconds(60));
     }
 

@@ -1,11 +1,12 @@
 package io.facestream.embedder;
 
+import io.facestream.face.ModelPack;
 import io.facestream.schemas.Settings;
 
 /**
  * @param recognizer manifest name of the recognition model; the matcher keeps one gallery per recognizer
- * @param flip       average each face's vector with its mirror image's: off by default, since for
- *                   arcface-mbf-int8 it doubled the time and did not raise accuracy (docs/quality.md)
+ * @param flip       average each face's vector with its mirror image's; each {@link ModelPack} sets it from
+ *                   docs/quality.md (for arcface-mbf-int8 it doubled the time and did not raise accuracy)
  */
 public record EmbedderConfig(String bootstrapServers, String applicationId, int streamThreads, String recognizer, boolean flip) {
 
@@ -14,7 +15,11 @@ public record EmbedderConfig(String bootstrapServers, String applicationId, int 
                 Settings.kafkaBootstrapServers(),
                 Settings.get("FACESTREAM_EMBEDDER_APPLICATION_ID", "facestream-embedder"),
                 Settings.getInt("FACESTREAM_STREAM_THREADS", 1),
-                Settings.get("FACESTREAM_RECOGNIZER", "arcface-mbf-int8"),
-                Boolean.parseBoolean(Settings.get("FACESTREAM_FLIP", "false")));
+                Settings.get("FACESTREAM_RECOGNIZER", pack().recognizer().modelName()),
+                Boolean.parseBoolean(Settings.get("FACESTREAM_FLIP", String.valueOf(pack().flip()))));
+    }
+
+    static ModelPack pack() {
+        return ModelPack.parse(Settings.get("FACESTREAM_MODEL_PACK", ModelPack.RESEARCH.value()));
     }
 }

@@ -31,6 +31,19 @@ public record FaceQuality(float interEyeDistance, float sharpness, float yaw, fl
         public static Rules defaults() {
             return new Rules(20f, 20f, 0.40f, 0.85f);
         }
+
+        /**
+         * Detector scores are on each detector's own scale: SCRFD gives LFW faces a median of 0.82 (scores never
+         * pass about 0.92), RetinaFace at least 0.992. The limit sits below most real faces of each.
+         */
+        public static Rules forDetector(String detector) {
+            Rules yunet = defaults();
+            return switch (detector) {
+                case "scrfd-500m", "scrfd-2.5g" -> new Rules(yunet.minInterEyeDistance(), yunet.minSharpness(), yunet.maxYaw(), 0.6f);
+                case "retinaface-mnet025" -> new Rules(yunet.minInterEyeDistance(), yunet.minSharpness(), yunet.maxYaw(), 0.95f);
+                default -> yunet;
+            };
+        }
     }
 
     public boolean fit() {

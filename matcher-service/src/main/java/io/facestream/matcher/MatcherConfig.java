@@ -33,7 +33,8 @@ public record MatcherConfig(
             "arcface-mbf-int8+flip", 0.291f,
             "mobilefacenet-128", 0.410f,
             "mobilefacenet-128+flip", 0.413f,
-            "dlib-resnet-128", 0.941f);
+            "dlib-resnet-128", 0.941f,
+            "dlib-resnet-128+flip", 0.944f);
 
     public static MatcherConfig fromEnvironment() {
         String override = Settings.get("FACESTREAM_MATCH_THRESHOLD", null);

@@ -1,0 +1,49 @@
+package io.facestream.face;
+
+import java.util.Arrays;
+import java.util.Locale;
+
+/**
+ * A detector, a recognizer and the flip setting chosen together from docs/quality.md, selected by one
+ * setting (FACESTREAM_MODEL_PACK); FACESTREAM_DETECTOR, FACESTREAM_RECOGNIZER and FACESTREAM_FLIP
+ * still override each part. The packs differ in licence, which decides who may deploy them.
+ */
+public enum ModelPack {
+
+    /** The most accurate models measured; insightface's recognizer is licensed for non-commercial research only. */
+    RESEARCH("yunet", Recognizer.ARCFACE_MBF_INT8, false),
+    /** Safe for commercial use: YuNet (MIT) and dlib's ResNet (CC0 weights, converted from an MIT npm package). */
+    PERMISSIVE("yunet", Recognizer.DLIB_RESNET_128, true);
+
+    private final String detector;
+    private final Recognizer recognizer;
+    private final boolean flip;
+
+    ModelPack(String detector, Recognizer recognizer, boolean flip) {
+        this.detector = detector;
+        this.recognizer = recognizer;
+        this.flip = flip;
+    }
+
+    public String detector() {
+        return detector;
+    }
+
+    public Recognizer recognizer() {
+        return recognizer;
+    }
+
+    public boolean flip() {
+        return flip;
+    }
+
+    public String value() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    public static ModelPack parse(String value) {
+        return Arrays.stream(values()).filter(p -> p.value().equals(value.strip().toLowerCase(Locale.ROOT))).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("unknown model pack '" + value + "'; packs: "
+                        + Arrays.stream(values()).map(ModelPack::value).toList()));
+    }
+}
