@@ -28,6 +28,16 @@ public class RecognitionController {
 
     static final int MAX_NAME_LENGTH = 100;
 
+    private static final java.util.regex.Pattern FACE_ID = java.util.regex.Pattern.compile(
+            "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+
+    /** Declared types of the 'file' part that may hold a JPEG or PNG; the bytes decide which it is. */
+    private static final java.util.Set<String> IMAGE_TYPES = java.util.Set.of(
+            "image/jpeg", "image/jpg", "image/pjpeg", "image/png", "image/x-png", "application/octet-stream");
+
+    /** Punctuation that occurs in people's names: Jean-Luc, O'Brien, Dr. J. Smith, Jr., (Bob), R&B. */
+    private static final String NAME_PUNCTUATION = ".,'\u2019\u2018-\u2010()&";
+
     private final PipelineClient pipeline;
     private final GatewayProperties properties;
 
@@ -63,10 +73,10 @@ public class RecognitionController {
         if (hasFile == hasFaceId) {
             throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_request", "send either a 'file' or a 'face_id', not both and not neither");
         }
-        if (hasFaceId && !faceId.matches("[0-9a-fA-F-]{36}")) {
-            throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_request", "face_id is not a face id returned by detect or recognize");
+        if (hasFaceId && !FACE_ID.matcher(faceId.strip()).matches()) {
+            throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_face_id", "face_id is not a face id returned by detect or recognize (a UUID)");
         }
-        MatchResult result = hasFile ? run(Operation.REGISTER, upload(file), cleanName, null) : run(Operation.REGISTER, null, cleanName, faceId);
+        MatchResult result = hasFile ? run(Operation.REGISTER, upload(file), cleanName, null) : run(Operation.REGISTER, null, cleanName, faceId.strip());
         Answers.successful(result);
         return ResponseEntity.status(HttpStatus.CREATED)
                 .body(new Answers.RegisterResponse("registered " + cleanName, result.getRegisteredPersonId()));
@@ -94,26 +104,57 @@ public class RecognitionController {
 
     private ImageUpload upload(MultipartFile file) {
         if (file == null || file.isEmpty()) {
-            throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_image", "the 'file' part is empty");
+            throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_image", "the 'file' part is empty (" + ImageUpload.ACCEPTED + ")");
+        }
+        String declared = file.getContentType();
+        if (declared != null && !declared.isBlank()) {
+            String type = declared.split(";", 2)[0].strip().toLowerCase(java.util.Locale.ROOT);
+            if (!IMAGE_TYPES.contains(type)) {
+                throw new ApiException(HttpStatus.BAD_REQUEST, "unsupported_file_type",
+                        "the 'file' part is declared as " + (type.matches("[a-z0-9.+-]{1,60}/[a-z0-9.+-]{1,60}") ? type : "an unknown type")
+                                + "; " + ImageUpload.ACCEPTED + " (image/jpeg, image/png)");
+            }
         }
         try {
-            return ImageUpload.prepare(file.getBytes(), properties.maxImageSide());
+            return ImageUpload.prepare(file.getBytes(), properties.maxImageSide(), properties.maxImagePixels());
         } catch (IOException e) {
             throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_request", "cannot read the upload: " + e.getMessage());
         }
     }
 
+    /**
+     * A person's name: letters of any script (with their combining marks), digits, spaces and the
+     * punctuation of names. Markup, quotes other than apostrophes, semicolons, control and
+     * invisible direction characters have no place in a name and are refused rather than stored
+     * for some later page or query to trip over. The refused character is named by its code point,
+     * never echoed.
+     */
     static String validName(String name) {
-        String clean = name == null ? "" : name.strip();
+        String clean = name == null ? "" : java.text.Normalizer.normalize(name, java.text.Normalizer.Form.NFC);
+        // Any kind of space (no-break, thin, ...) counts as a plain space.
+        clean = clean.codePoints().map(c -> Character.getType(c) == Character.SPACE_SEPARATOR ? ' ' : c)
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString().strip();
         if (clean.isEmpty()) {
             throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_name", "name must not be empty");
         }
-        if (clean.length() > MAX_NAME_LENGTH) {
+        if (clean.codePointCount(0, clean.length()) > MAX_NAME_LENGTH) {
             throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_name", "name must be at most " + MAX_NAME_LENGTH + " characters");
         }
-        if (clean.chars().anyMatch(Character::isISOControl)) {
+        if (clean.codePoints().anyMatch(Character::isISOControl)) {
             throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_name", "name must not contain control characters");
         }
+        int refused = clean.codePoints().filter(c -> !nameCharacter(c)).findFirst().orElse(-1);
+        if (refused >= 0) {
+            throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_name", String.format(
+                    "name may contain letters, digits, spaces and . , ' - ( ) & only; U+%04X is not allowed", refused));
+        }
         return clean;
+    }
+
+    private static boolean nameCharacter(int c) {
+        int type = Character.getType(c);
+        return Character.isLetter(c) || Character.isDigit(c) || c == ' ' || NAME_PUNCTUATION.indexOf(c) >= 0
+                || type == Character.NON_SPACING_MARK || type == Character.COMBINING_SPACING_MARK || type == Character.ENCLOSING_MARK
+                || c == 0x200C || c == 0x200D; // zero-width (non-)joiner: part of spelling in Persian, Hindi and others
     }
 }
