@@ -119,6 +119,18 @@ class ImagesTest {
     }
 
     @Test
+    void refusesARealDecompressionBomb() throws Exception {
+        // The generator makes real images: a small one decodes (black, as written) ...
+        Mat small = Images.decode(zeroPng(300, 200));
+        assertBgr(small, 300, 200);
+        assertPixel(small, 150, 100, 0, 0, 0);
+        // ... and 64 megapixels, 192 MB decoded, fit in a file of some 60 KB: refused from the header alone.
+        byte[] bomb = zeroPng(8000, 8000);
+        assertThat(bomb.length).isLessThan(100_000);
+        assertThatThrownBy(() -> Images.decode(bomb)).isInstanceOf(ImageTooLargeException.class).hasMessageContaining("8000×8000");
+    }
+
+    @Test
     void appliesTheConfiguredPixelLimit() throws Exception {
         byte[] bytes = encode(".png", pattern(100, 100));
         assertThat(Images.decode(bytes, 10_000).cols()).isEqualTo(100);
@@ -250,6 +262,37 @@ class ImagesTest {
         b.putInt(0).put("IDAT".getBytes()).putInt(0);
         b.putInt(0).put("IEND".getBytes()).putInt(0xAE426082);
         return b.array();
+    }
+
+    /** A valid 8-bit grayscale PNG of zeros, with correct CRCs: deflate shrinks it about 1000 times. */
+    static byte[] zeroPng(int width, int height) {
+        try {
+            ByteArrayOutputStream idat = new ByteArrayOutputStream();
+            try (java.util.zip.DeflaterOutputStream z = new java.util.zip.DeflaterOutputStream(idat, new java.util.zip.Deflater(9), 1 << 16)) {
+                byte[] row = new byte[width + 1]; // filter type 0, then the pixels
+                for (int y = 0; y < height; y++) {
+                    z.write(row);
+                }
+            }
+            ByteArrayOutputStream png = new ByteArrayOutputStream();
+            png.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'});
+            pngChunk(png, "IHDR", ByteBuffer.allocate(13).putInt(width).putInt(height).put((byte) 8).put((byte) 0).put((byte) 0).put((byte) 0).put((byte) 0).array());
+            pngChunk(png, "IDAT", idat.toByteArray());
+            pngChunk(png, "IEND", new byte[0]);
+            return png.toByteArray();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void pngChunk(ByteArrayOutputStream out, String type, byte[] data) {
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(type.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        crc.update(data);
+        out.writeBytes(ByteBuffer.allocate(4).putInt(data.length).array());
+        out.writeBytes(type.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        out.writeBytes(data);
+        out.writeBytes(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
     }
 
     /** SOI, a baseline SOF0 claiming the given size, then EOI. */

@@ -335,6 +335,37 @@ class HostileInputTest {
         return b.array();
     }
 
+    /** A valid 8-bit grayscale PNG of zeros, with correct CRCs: deflate shrinks it about 1000 times. */
+    static byte[] zeroPng(int width, int height) {
+        try {
+            ByteArrayOutputStream idat = new ByteArrayOutputStream();
+            try (java.util.zip.DeflaterOutputStream z = new java.util.zip.DeflaterOutputStream(idat, new java.util.zip.Deflater(9), 1 << 16)) {
+                byte[] row = new byte[width + 1]; // filter type 0, then the pixels
+                for (int y = 0; y < height; y++) {
+                    z.write(row);
+                }
+            }
+            ByteArrayOutputStream png = new ByteArrayOutputStream();
+            png.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'});
+            pngChunk(png, "IHDR", ByteBuffer.allocate(13).putInt(width).putInt(height).put((byte) 8).put((byte) 0).put((byte) 0).put((byte) 0).put((byte) 0).array());
+            pngChunk(png, "IDAT", idat.toByteArray());
+            pngChunk(png, "IEND", new byte[0]);
+            return png.toByteArray();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void pngChunk(ByteArrayOutputStream out, String type, byte[] data) {
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(type.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        crc.update(data);
+        out.writeBytes(ByteBuffer.allocate(4).putInt(data.length).array());
+        out.writeBytes(type.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        out.writeBytes(data);
+        out.writeBytes(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
+    }
+
     /** SOI, a baseline SOF0 claiming the given size, then EOI: 23 bytes. */
     static byte[] jpegClaiming(int width, int height) {
         ByteBuffer b = ByteBuffer.allocate(2 + 2 + 17 + 2);
@@ -453,6 +484,8 @@ class HostileInputTest {
         // --- decompression bombs: a tiny file claiming a huge image, refused from the header: 413
         cases.add(new HttpCase("PNG of 57 bytes claiming 100000×100000", 413, "image_too_large", () -> post(RECOGNIZE, Multipart.file(pngClaiming(100_000, 100_000)))));
         cases.add(new HttpCase("JPEG of 23 bytes claiming 65535×65535", 413, "image_too_large", () -> post(DETECT, Multipart.file(jpegClaiming(65_535, 65_535)))));
+        byte[] bomb = zeroPng(7000, 7000);
+        cases.add(new HttpCase("valid " + bomb.length / 1024 + " KB PNG of 7000×7000 zeros (147 MB decoded)", 413, "image_too_large", () -> post(DETECT, Multipart.file(bomb, "image/png"))));
         cases.add(new HttpCase("PNG claiming 6400×6400 (41 MP)", 413, "image_too_large", () -> post(RECOGNIZE, Multipart.file(pngClaiming(6400, 6400)))));
         cases.add(new HttpCase("PNG claiming 1×50000000", 413, "image_too_large", () -> post(RECOGNIZE, Multipart.file(pngClaiming(1, 50_000_000)))));
         cases.add(new HttpCase("bomb header followed by a real PNG body", 413, "image_too_large",
@@ -599,7 +632,7 @@ class HostileInputTest {
         Mat deep = new Mat(480, 640, CvType.CV_16UC3, new Scalar(10_000, 30_000, 60_000));
         Mat alpha = new Mat(480, 640, CvType.CV_8UC4, new Scalar(0, 0, 255, 0));
         Map<String, Supplier<Answer>> cases = new java.util.LinkedHashMap<>();
-        cases.put("1920×1920 PNG of random noise (re-encoded until it fits a Kafka message)", () -> post(RECOGNIZE, Multipart.file(encode(".png", noise), "image/png")));
+        cases.put("1920×1920 PNG of random noise (re-encoded within the 900 KB frame budget)", () -> post(RECOGNIZE, Multipart.file(encode(".png", noise), "image/png")));
         cases.put("16-bit PNG", () -> post(DETECT, Multipart.file(encode(".png", deep), "image/png")));
         cases.put("transparent PNG", () -> post(RECOGNIZE, Multipart.file(encode(".png", alpha), "image/png")));
         cases.put("CMYK JPEG", () -> post(RECOGNIZE, Multipart.file(read("hard/cmyk_derived_obama.jpg"), "image/jpeg")));
