@@ -4,23 +4,39 @@ import java.time.Duration;
 import java.util.UUID;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
+
+import io.facestream.face.Images;
 
 /**
- * @param replyTimeout how long a request waits for its result before answering 504
- * @param maxImageSide longer photos are shrunk before they enter Kafka (see README, "Large photos")
- * @param instanceId   tells this gateway's requests apart from other instances'; random unless set
- * @param redisUrl     rate-limit counters (and the matcher's caches) live here
- * @param redisPrefix  shared with the matcher, so one Redis can serve several deployments
- * @param adminKey     a first admin API key from configuration (stored hashed); see README "API keys"
+ * @param replyTimeout   how long a request waits for its result before answering 504
+ * @param maxImageSide   longer photos are shrunk before they enter Kafka (see README, "Large photos")
+ * @param instanceId     tells this gateway's requests apart from other instances'; random unless set
+ * @param maxUploadSize  largest uploaded file; a larger one is answered 413 before it is read whole
+ * @param maxImagePixels largest width × height an image's header may claim (413 above); checked before decoding
+ * @param maxFrameSize   largest WebSocket binary message; a larger one closes that connection with 1009
+ * @param redisUrl       rate-limit counters (and the matcher's caches) live here
+ * @param redisPrefix    shared with the matcher, so one Redis can serve several deployments
+ * @param adminKey       a first admin API key from configuration (stored hashed); see README "API keys"
  * @param requestsPerMinute per API key, across every gateway instance; over it a request gets 429
  */
 @ConfigurationProperties("facestream.gateway")
 public record GatewayProperties(String kafkaBootstrapServers, Duration replyTimeout, int maxImageSide, String instanceId,
+                                DataSize maxUploadSize, long maxImagePixels, DataSize maxFrameSize,
                                 String redisUrl, String redisPrefix, String adminKey, int requestsPerMinute) {
 
     public GatewayProperties {
         if (instanceId == null || instanceId.isBlank()) {
             instanceId = UUID.randomUUID().toString();
+        }
+        if (maxUploadSize == null) {
+            maxUploadSize = DataSize.ofMegabytes(20);
+        }
+        if (maxImagePixels <= 0) {
+            maxImagePixels = Images.DEFAULT_MAX_PIXELS;
+        }
+        if (maxFrameSize == null) {
+            maxFrameSize = DataSize.ofMegabytes(8);
         }
     }
 }

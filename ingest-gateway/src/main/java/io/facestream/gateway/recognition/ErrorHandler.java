@@ -1,17 +1,19 @@
 package io.facestream.gateway.recognition;
 
+import java.util.Locale;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeoutException;
 
-import org.springframework.http.HttpStatus;
-
 import com.fasterxml.jackson.annotation.JsonInclude;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
-import org.springframework.web.HttpRequestMethodNotSupportedException;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
-import org.springframework.web.servlet.resource.NoResourceFoundException;
 import org.springframework.web.HttpMediaTypeNotSupportedException;
 import org.springframework.web.bind.MissingServletRequestParameterException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
@@ -19,11 +21,20 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.multipart.MaxUploadSizeExceededException;
 import org.springframework.web.multipart.MultipartException;
 import org.springframework.web.multipart.support.MissingServletRequestPartException;
+import org.springframework.web.util.DisconnectedClientHelper;
 
-/** Every error leaves as JSON {"error", "message"}. */
+import io.facestream.gateway.GatewayProperties;
+
+/**
+ * Every error leaves as JSON {"error", "message"}, whatever the client accepts, and never with
+ * the client's own input or a stack trace echoed back.
+ */
 @RestControllerAdvice
 public class ErrorHandler {
 
+    private static final Logger log = LoggerFactory.getLogger(ErrorHandler.class);
+
+    /** @param existingPersonId with 409 already_enrolled: the person the face matched */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record ErrorResponse(String error, String message, Long existingPersonId) {
         public ErrorResponse(String error, String message) {
@@ -31,62 +42,97 @@ public class ErrorHandler {
         }
     }
 
+    private final GatewayProperties properties;
+
+    public ErrorHandler(GatewayProperties properties) {
+        this.properties = properties;
+    }
+
+    static ResponseEntity<ErrorResponse> answer(HttpStatusCode status, String error, String message) {
+        // Content type set here, so an Accept header without JSON cannot turn an error into an empty 406.
+        return ResponseEntity.status(status).contentType(MediaType.APPLICATION_JSON).body(new ErrorResponse(error, message));
+    }
+
     @ExceptionHandler(ApiException.class)
     ResponseEntity<ErrorResponse> api(ApiException e) {
-        return ResponseEntity.status(e.status()).body(new ErrorResponse(e.error(), e.getMessage(), e.existingPersonId()));
-    }
-
-    @ExceptionHandler({MissingServletRequestPartException.class, MissingServletRequestParameterException.class})
-    ResponseEntity<ErrorResponse> missing(Exception e) {
-        return ResponseEntity.badRequest().body(new ErrorResponse("missing_field", e.getMessage()));
-    }
-
-    @ExceptionHandler(MaxUploadSizeExceededException.class)
-    ResponseEntity<ErrorResponse> tooLarge(MaxUploadSizeExceededException e) {
-        return ResponseEntity.status(HttpStatus.PAYLOAD_TOO_LARGE).body(new ErrorResponse("too_large", "the upload exceeds the size limit"));
-    }
-
-    @ExceptionHandler(MultipartException.class)
-    ResponseEntity<ErrorResponse> multipart(MultipartException e) {
-        return ResponseEntity.badRequest().body(new ErrorResponse("invalid_request", "expected a multipart/form-data upload: " + e.getMessage()));
-    }
-
-    @ExceptionHandler(HttpMediaTypeNotSupportedException.class)
-    ResponseEntity<ErrorResponse> mediaType(HttpMediaTypeNotSupportedException e) {
-        return ResponseEntity.status(HttpStatus.UNSUPPORTED_MEDIA_TYPE)
-                .body(new ErrorResponse("unsupported_media_type", "this route takes " + e.getSupportedMediaTypes()
-                        + (e.getSupportedMediaTypes().contains(MediaType.MULTIPART_FORM_DATA) ? " with a 'file' part" : "")));
+        return ResponseEntity.status(e.status()).contentType(MediaType.APPLICATION_JSON)
+                .body(new ErrorResponse(e.error(), e.getMessage(), e.existingPersonId()));
     }
 
     @ExceptionHandler(HttpMessageNotReadableException.class)
     ResponseEntity<ErrorResponse> unreadable(HttpMessageNotReadableException e) {
-        return ResponseEntity.badRequest().body(new ErrorResponse("invalid_json", "the request body is not the JSON this route expects"));
+        return answer(HttpStatus.BAD_REQUEST, "invalid_json", "the request body is not the JSON this route expects");
     }
 
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)
     ResponseEntity<ErrorResponse> typeMismatch(MethodArgumentTypeMismatchException e) {
-        return ResponseEntity.badRequest().body(new ErrorResponse("invalid_request", "'" + e.getName() + "' must be a "
-                + (e.getRequiredType() == null ? "valid value" : e.getRequiredType().getSimpleName().toLowerCase())));
+        return answer(HttpStatus.BAD_REQUEST, "invalid_request", "'" + e.getName() + "' must be a "
+                + (e.getRequiredType() == null ? "valid value" : e.getRequiredType().getSimpleName().toLowerCase(Locale.ROOT)));
     }
 
-    @ExceptionHandler(HttpRequestMethodNotSupportedException.class)
-    ResponseEntity<ErrorResponse> method(HttpRequestMethodNotSupportedException e) {
-        return ResponseEntity.status(HttpStatus.METHOD_NOT_ALLOWED).body(new ErrorResponse("method_not_allowed", e.getMessage()));
+    @ExceptionHandler(MissingServletRequestPartException.class)
+    ResponseEntity<ErrorResponse> missingPart(MissingServletRequestPartException e) {
+        return answer(HttpStatus.BAD_REQUEST, "missing_field", "the '" + e.getRequestPartName() + "' field is missing");
     }
 
-    @ExceptionHandler(NoResourceFoundException.class)
-    ResponseEntity<ErrorResponse> notFound(NoResourceFoundException e) {
-        return ResponseEntity.status(HttpStatus.NOT_FOUND).body(new ErrorResponse("not_found", "no route " + e.getResourcePath()));
+    @ExceptionHandler(MissingServletRequestParameterException.class)
+    ResponseEntity<ErrorResponse> missingParameter(MissingServletRequestParameterException e) {
+        return answer(HttpStatus.BAD_REQUEST, "missing_field", "the '" + e.getParameterName() + "' field is missing");
+    }
+
+    @ExceptionHandler(MaxUploadSizeExceededException.class)
+    ResponseEntity<ErrorResponse> tooLarge(MaxUploadSizeExceededException e) {
+        // The container's exception names the limit: FileSizeLimitExceeded, SizeLimitExceeded or FileCountLimitExceeded.
+        String cause = String.valueOf(e.getMostSpecificCause()).toLowerCase(Locale.ROOT);
+        String message = cause.contains("count")
+                ? "the upload has too many parts; send one 'file' and, for register, 'name' or 'face_id'"
+                : "the upload exceeds the " + properties.maxUploadSize().toMegabytes() + " MB limit";
+        return answer(HttpStatus.PAYLOAD_TOO_LARGE, "too_large", message);
+    }
+
+    @ExceptionHandler(MultipartException.class)
+    ResponseEntity<ErrorResponse> multipart(MultipartException e) {
+        return answer(HttpStatus.BAD_REQUEST, "invalid_request", "the body is not a readable multipart/form-data upload");
+    }
+
+    @ExceptionHandler(HttpMediaTypeNotSupportedException.class)
+    ResponseEntity<ErrorResponse> mediaType(HttpMediaTypeNotSupportedException e) {
+        String got = e.getContentType() == null ? "no Content-Type" : "Content-Type " + e.getContentType().getType() + "/" + e.getContentType().getSubtype();
+        boolean upload = e.getSupportedMediaTypes().contains(MediaType.MULTIPART_FORM_DATA);
+        return answer(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", upload
+                ? "send multipart/form-data with a 'file' part (JPEG or PNG), not " + got
+                : "send " + e.getSupportedMediaTypes() + ", not " + got);
     }
 
     @ExceptionHandler(CompletionException.class)
     ResponseEntity<ErrorResponse> pipeline(CompletionException e) {
         if (e.getCause() instanceof TimeoutException) {
-            return ResponseEntity.status(HttpStatus.GATEWAY_TIMEOUT).body(new ErrorResponse("timeout", e.getCause().getMessage()));
+            return answer(HttpStatus.GATEWAY_TIMEOUT, "timeout", e.getCause().getMessage());
         }
         if (e.getCause() instanceof ApiException api) {
             return api(api);
         }
-        return ResponseEntity.internalServerError().body(new ErrorResponse("internal", "the pipeline failed: " + e.getCause().getMessage()));
+        log.error("the pipeline failed", e.getCause());
+        return answer(HttpStatus.INTERNAL_SERVER_ERROR, "internal", "the pipeline failed");
+    }
+
+    /** What Spring itself refuses (unknown route 404, wrong method 405, ...), and anything unforeseen as a bare 500. */
+    @ExceptionHandler(Exception.class)
+    ResponseEntity<ErrorResponse> other(Exception e) {
+        if (DisconnectedClientHelper.isClientDisconnectedException(e)) {
+            return null; // nobody to answer
+        }
+        if (e instanceof org.springframework.web.ErrorResponse spring) {
+            HttpStatusCode status = spring.getStatusCode();
+            HttpStatus known = HttpStatus.resolve(status.value());
+            String error = known == null ? "error" : known.name().toLowerCase(Locale.ROOT);
+            String message = known == null ? "request refused" : known.getReasonPhrase();
+            if (e instanceof org.springframework.web.HttpRequestMethodNotSupportedException method && method.getSupportedHttpMethods() != null) {
+                message += "; use " + method.getSupportedHttpMethods();
+            }
+            return answer(status, error, message);
+        }
+        log.error("unexpected failure", e);
+        return answer(HttpStatus.INTERNAL_SERVER_ERROR, "internal", "the request failed on the server");
     }
 }

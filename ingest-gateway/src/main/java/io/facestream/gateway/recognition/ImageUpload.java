@@ -4,6 +4,7 @@ import org.opencv.core.Mat;
 import org.springframework.http.HttpStatus;
 
 import io.facestream.face.ImageDecodeException;
+import io.facestream.face.ImageTooLargeException;
 import io.facestream.face.Images;
 
 /**
@@ -17,26 +18,56 @@ public record ImageUpload(byte[] bytes, double scale) {
     // Under Kafka's default 1 MB message limit, with room for the frame's other fields.
     static final int MAX_SENT_BYTES = 900 * 1024;
 
-    public static ImageUpload prepare(byte[] upload, int maxSide) {
+    static final String ACCEPTED = "accepted: JPEG, PNG";
+
+    /**
+     * @param maxSide   longer images are shrunk to this
+     * @param maxPixels images whose header claims more pixels are refused (413) before decoding
+     * @throws ApiException 400 {@code invalid_image} or 413 {@code image_too_large}
+     */
+    public static ImageUpload prepare(byte[] upload, int maxSide, long maxPixels) {
         Mat image;
         try {
-            image = Images.decode(upload);
+            image = Images.decode(upload, maxPixels);
+        } catch (ImageTooLargeException e) {
+            throw new ApiException(HttpStatus.PAYLOAD_TOO_LARGE, "image_too_large", e.getMessage());
         } catch (ImageDecodeException e) {
-            throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_image", e.getMessage() + " (accepted: JPEG, PNG)");
+            throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_image", e.getMessage() + " (" + ACCEPTED + ")");
         }
         try {
             double scale = Images.fitScale(image, maxSide);
             if (scale == 1.0 && upload.length <= MAX_SENT_BYTES) {
                 return new ImageUpload(upload, 1.0);
             }
-            Mat shrunk = Images.resize(image, scale);
-            try {
-                return new ImageUpload(Images.encodeJpeg(shrunk, 92), scale);
-            } finally {
-                shrunk.release();
-            }
+            return shrink(image, scale);
         } finally {
             image.release();
+        }
+    }
+
+    /**
+     * Re-encoded as JPEG, and smaller still until it fits a Kafka message: a photo of pure noise
+     * stays megabytes at 1920 px and quality 92, and would otherwise fail in the producer (a 500).
+     */
+    private static ImageUpload shrink(Mat image, double scale) {
+        int quality = 92;
+        while (true) {
+            Mat shrunk = scale == 1.0 ? image : Images.resize(image, scale);
+            try {
+                byte[] jpeg = Images.encodeJpeg(shrunk, quality);
+                if (jpeg.length <= MAX_SENT_BYTES || Math.max(shrunk.cols(), shrunk.rows()) <= 64) {
+                    return new ImageUpload(jpeg, scale);
+                }
+            } finally {
+                if (shrunk != image) {
+                    shrunk.release();
+                }
+            }
+            if (quality > 75) {
+                quality = 75;
+            } else {
+                scale *= 0.75;
+            }
         }
     }
 }

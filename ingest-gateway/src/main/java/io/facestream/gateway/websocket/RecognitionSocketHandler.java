@@ -62,11 +62,14 @@ public class RecognitionSocketHandler extends BinaryWebSocketHandler {
         thread.setDaemon(true);
         return thread;
     });
+    /** Frames of one connection waiting for the pipeline; beyond this, frames are answered "busy" and not sent. */
+    static final int MAX_IN_FLIGHT = 32;
 
     /** Per connection: the next sequence number and the reply that must go out before the next one. */
     private static final class Connection {
         final WebSocketSession session;
         volatile ApiKey key;
+        final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
         long nextSequence;
         CompletableFuture<Void> lastReply = CompletableFuture.completedFuture(null);
 
@@ -117,27 +120,44 @@ public class RecognitionSocketHandler extends BinaryWebSocketHandler {
         synchronized (connection) {
             sequence = connection.nextSequence++;
             RateLimiter.Verdict verdict = limiter.acquire(connection.key.id());
-            reply = verdict.allowed() ? answer(session.getId(), sequence, bytes(message.getPayload()))
+            reply = verdict.allowed() ? answer(connection, session.getId(), sequence, bytes(message.getPayload()))
                     : CompletableFuture.completedFuture(error(sequence, "rate_limited",
                             "this key made too many requests; retry after " + verdict.retryAfterSeconds() + " s"));
             connection.lastReply = connection.lastReply.thenCombine(reply, (previous, body) -> body).thenAccept(body -> send(connection, body));
         }
     }
 
-    private CompletableFuture<Map<String, Object>> answer(String sessionId, long sequence, byte[] image) {
+    private CompletableFuture<Map<String, Object>> answer(Connection connection, String sessionId, long sequence, byte[] image) {
         ImageUpload upload;
         try {
-            upload = ImageUpload.prepare(image, properties.maxImageSide());
+            upload = ImageUpload.prepare(image, properties.maxImageSide(), properties.maxImagePixels());
         } catch (ApiException e) {
             return CompletableFuture.completedFuture(error(sequence, e.error(), e.getMessage()));
+        } catch (RuntimeException e) {
+            // Whatever one client's bytes do to the decoder, that client gets an error and everyone else carries on.
+            log.warn("frame {} of connection {} could not be prepared", sequence, sessionId, e);
+            return CompletableFuture.completedFuture(error(sequence, "invalid_image", "the image could not be read (JPEG or PNG expected)"));
+        }
+        if (connection.inFlight.incrementAndGet() > MAX_IN_FLIGHT) {
+            connection.inFlight.decrementAndGet();
+            return CompletableFuture.completedFuture(error(sequence, "busy",
+                    "more than " + MAX_IN_FLIGHT + " frames of this connection are waiting for the pipeline; this one was dropped"));
         }
         Frame frame = PipelineClient.frame(SourceKind.WEBSOCKET, sessionId, sequence, Operation.RECOGNIZE, upload.bytes(), null, null);
-        return pipeline.submit(frame).handle((result, failure) -> {
+        CompletableFuture<io.facestream.schemas.MatchResult> submitted;
+        try {
+            submitted = pipeline.submit(frame);
+        } catch (RuntimeException e) {
+            connection.inFlight.decrementAndGet();
+            log.warn("frame {} of connection {} could not be sent", sequence, sessionId, e);
+            return CompletableFuture.completedFuture(error(sequence, "internal", "the frame could not be sent to the pipeline"));
+        }
+        return submitted.whenComplete((result, failure) -> connection.inFlight.decrementAndGet()).handle((result, failure) -> {
             if (failure != null) {
                 Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
                 return cause instanceof TimeoutException
                         ? error(sequence, "timeout", "the pipeline did not answer within " + pipeline.timeout().toSeconds() + " s")
-                        : error(sequence, "internal", String.valueOf(cause.getMessage()));
+                        : error(sequence, "internal", "the pipeline failed");
             }
             try {
                 // Frames of live video often show nobody: an empty answer, not an error.

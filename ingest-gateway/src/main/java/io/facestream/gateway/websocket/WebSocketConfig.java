@@ -14,19 +14,22 @@ import org.springframework.web.socket.config.annotation.WebSocketHandlerRegistry
 import org.springframework.web.socket.server.HandshakeInterceptor;
 import org.springframework.web.socket.server.standard.ServletServerContainerFactoryBean;
 
+import io.facestream.gateway.GatewayProperties;
 import io.facestream.gateway.access.ApiKeyFilter;
 
 @Configuration
 @EnableWebSocket
 public class WebSocketConfig implements WebSocketConfigurer {
 
-    /** A larger frame is refused by the container with close code 1009 (too big). */
-    static final int MAX_FRAME_BYTES = 8 * 1024 * 1024;
+    /** Text messages are only ever answered with an error; a larger one closes the connection with 1009. */
+    static final int MAX_TEXT_BYTES = 64 * 1024;
 
     private final RecognitionSocketHandler handler;
+    private final GatewayProperties properties;
 
-    public WebSocketConfig(RecognitionSocketHandler handler) {
+    public WebSocketConfig(RecognitionSocketHandler handler, GatewayProperties properties) {
         this.handler = handler;
+        this.properties = properties;
     }
 
     @Override
@@ -57,8 +60,10 @@ public class WebSocketConfig implements WebSocketConfigurer {
     @Bean
     public ServletServerContainerFactoryBean webSocketContainer() {
         ServletServerContainerFactoryBean container = new ServletServerContainerFactoryBean();
-        container.setMaxBinaryMessageBufferSize(MAX_FRAME_BYTES);
-        container.setMaxTextMessageBufferSize(64 * 1024);
+        // A larger binary message is refused by the container with close code 1009 (too big) and a reason.
+        // The container reserves this buffer for every open connection: keep it near the largest real frame.
+        container.setMaxBinaryMessageBufferSize((int) Math.min(Integer.MAX_VALUE - 8, properties.maxFrameSize().toBytes()));
+        container.setMaxTextMessageBufferSize(MAX_TEXT_BYTES);
         return container;
     }
 }

@@ -1,0 +1,22 @@
+package io.facestream.gateway;
+
+import org.springframework.boot.web.servlet.MultipartConfigFactory;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.util.unit.DataSize;
+
+import jakarta.servlet.MultipartConfigElement;
+
+/** The multipart limits follow {@link GatewayProperties#maxUploadSize()}, so one setting governs uploads. */
+@Configuration
+public class UploadLimits {
+
+    @Bean
+    public MultipartConfigElement multipartConfigElement(GatewayProperties properties) {
+        MultipartConfigFactory factory = new MultipartConfigFactory();
+        factory.setMaxFileSize(properties.maxUploadSize());
+        // Room for the text fields (name, face_id) and the part headers next to a file at the limit.
+        factory.setMaxRequestSize(DataSize.ofBytes(properties.maxUploadSize().toBytes() + DataSize.ofKilobytes(64).toBytes()));
+        return factory.createMultipartConfig();
+    }
+}
