@@ -87,9 +87,8 @@ public final class QualityBench {
         Report report = new Report(String.join(" ", args));
         for (String detectorName : detectors) {
             try (FaceDetector detector = FaceDetectors.create(detectorName, models)) {
-                if (detectorName.equals(detectors.get(0))) {
-                    report.detection(Detection.measure(detector, data, json.getParent().resolve("bench-images")));
-                }
+                report.detection(detectorName + " (" + models.manifest().get(detectorName).licence() + ")",
+                        Detection.measure(detector, data, json.getParent().resolve("bench-images").resolve(detectorName)));
                 Map<Path, Face> detections = new HashMap<>();
                 for (String name : recognizers) {
                     for (boolean flip : flips) {

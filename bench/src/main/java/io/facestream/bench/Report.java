@@ -10,14 +10,14 @@ final class Report {
 
     private final String arguments;
     private final List<Map<String, Object>> rows = new ArrayList<>();
-    private QualityBench.Detection detection;
+    private final Map<String, QualityBench.Detection> detections = new java.util.LinkedHashMap<>();
 
     Report(String arguments) {
         this.arguments = arguments;
     }
 
-    void detection(QualityBench.Detection detection) {
-        this.detection = detection;
+    void detection(String detector, QualityBench.Detection detection) {
+        detections.put(detector, detection);
     }
 
     void row(Map<String, Object> row) {
@@ -79,12 +79,13 @@ final class Report {
             md.append(String.format(Locale.ROOT, "| %s | %s | %.1f / %.1f | %.1f / %.1f | %.1f / %.1f |%n", row.get("detector"), row.get("recognizer"), s.decodeMedianMs(),
                     s.decodeP95Ms(), s.detectMedianMs(), s.detectP95Ms(), s.embedMedianMs(), s.embedP95Ms()));
         }
-        if (detection != null) {
-            md.append("\n## Detection (first detector of the run, its default score threshold)\n\n");
-            md.append(String.format(Locale.ROOT, "LFW photos with the face found: %d of %d (%.2f %%).%n%n", detection.lfwFound(),
-                    detection.lfwImages(), 100.0 * detection.lfwFound() / detection.lfwImages()));
-            detection.groups().forEach(g -> md.append("- ").append(g).append('\n'));
-            md.append("\nAnnotated group photos (boxes and landmarks) are written to `target/bench-images/`.\n");
+        if (!detections.isEmpty()) {
+            md.append("\n## Detection (each detector at its default score threshold)\n\n");
+            md.append("| detector | LFW photos with the face found | group photos: faces found (expected) |\n|---|---|---|\n");
+            detections.forEach((detector, detection) -> md.append(String.format(Locale.ROOT, "| %s | %d of %d (%.2f %%) | %s |%n", detector,
+                    detection.lfwFound(), detection.lfwImages(), 100.0 * detection.lfwFound() / detection.lfwImages(),
+                    String.join("; ", detection.groups()))));
+            md.append("\nAnnotated group photos (boxes and landmarks) are written to `target/bench-images/<detector>/`.\n");
         }
         return md.toString();
     }
