@@ -34,7 +34,7 @@ public final class MatcherService implements AutoCloseable {
         GalleryCache cache = new GalleryCache(redis, config.redisPrefix());
         // Pin the topic's end before loading, so a registration made meanwhile is applied, not missed.
         feed = new GalleryFeed(config.bootstrapServers());
-        Galleries galleries = new Galleries(people, cache, config.thresholds().keySet());
+        Galleries galleries = new Galleries(people, cache, config.thresholds().keySet(), config::matching);
         feed.start(galleries::apply);
         FrameMatcher matcher = new FrameMatcher(galleries, people, cache,
                 new RecentFaces(redis, config.redisPrefix(), config.recentFaceSeconds()), new Erasures(redis, config.redisPrefix()), config);

@@ -3,6 +3,7 @@ package io.facestream.matcher.gallery;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,10 +24,14 @@ public final class Galleries {
     private final Map<String, Gallery> byModel = new ConcurrentHashMap<>();
 
     public Galleries(PersonRepository repository, GalleryCache cache, Iterable<String> models) {
+        this(repository, cache, models, model -> Gallery.Matching.BEST_OF);
+    }
+
+    public Galleries(PersonRepository repository, GalleryCache cache, Iterable<String> models, Function<String, Gallery.Matching> matching) {
         this.repository = repository;
         this.cache = cache;
         for (String model : models) {
-            byModel.put(model, load(model));
+            byModel.put(model, load(model, matching.apply(model)));
         }
     }
 
@@ -35,7 +40,7 @@ public final class Galleries {
         return byModel.get(model);
     }
 
-    private Gallery load(String model) {
+    private Gallery load(String model, Gallery.Matching matching) {
         long start = System.nanoTime();
         List<PersonChange> people = cache.read(model);
         String from = "redis";
@@ -44,7 +49,7 @@ public final class Galleries {
             cache.fill(model, people);
             from = "postgresql";
         }
-        Gallery gallery = new Gallery(model);
+        Gallery gallery = new Gallery(model, matching);
         people.forEach(gallery::apply);
         log.info("gallery {}: {} people loaded from {} in {} ms", model, gallery.size(), from, (System.nanoTime() - start) / 1_000_000);
         return gallery;

@@ -11,14 +11,28 @@ import io.facestream.schemas.Values;
 /** The enrolled people of one recognizer, in memory: every face of every frame is compared against all of them. */
 public final class Gallery {
 
+    /** How a person enrolled with several photos is compared; docs/quality.md, "Enrolment", measured both per recognizer. */
+    public enum Matching {
+        /** The closest of the person's faces. */
+        BEST_OF,
+        /** The mean of the person's faces, normalised: one vector per person. */
+        MEAN_TEMPLATE
+    }
+
     private record Person(long id, String name, float[][] vectors) {
     }
 
     private final String model;
+    private final Matching matching;
     private final Map<Long, Person> people = new ConcurrentHashMap<>();
 
     public Gallery(String model) {
+        this(model, Matching.BEST_OF);
+    }
+
+    public Gallery(String model, Matching matching) {
         this.model = model;
+        this.matching = matching;
     }
 
     public String model() {
@@ -35,6 +49,9 @@ public final class Gallery {
             return;
         }
         float[][] vectors = change.getEmbeddings().stream().map(Values::floats).toArray(float[][]::new);
+        if (matching == Matching.MEAN_TEMPLATE && vectors.length > 1) {
+            vectors = new float[][] {meanTemplate(vectors)};
+        }
         people.put(change.getPersonId(), new Person(change.getPersonId(), change.getName(), vectors));
     }
 
@@ -68,6 +85,24 @@ public final class Gallery {
     /** Forgets a person at once, before the DELETE on the people topic arrives. */
     public void remove(long personId) {
         people.remove(personId);
+    }
+
+    static float[] meanTemplate(float[][] vectors) {
+        float[] mean = new float[vectors[0].length];
+        for (float[] vector : vectors) {
+            for (int i = 0; i < mean.length; i++) {
+                mean[i] += vector[i];
+            }
+        }
+        double norm = 0;
+        for (float v : mean) {
+            norm += v * v;
+        }
+        float scale = (float) (1 / Math.sqrt(Math.max(norm, 1e-12)));
+        for (int i = 0; i < mean.length; i++) {
+            mean[i] *= scale;
+        }
+        return mean;
     }
 
     /** Cosine similarity of two unit vectors. */

@@ -1,0 +1,65 @@
+package io.facestream.matcher.gallery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import io.facestream.schemas.PersonChange;
+import io.facestream.schemas.PersonChangeKind;
+import io.facestream.schemas.Values;
+
+class GalleryTest {
+
+    static float[] unit(float... v) {
+        double norm = 0;
+        for (float x : v) {
+            norm += x * x;
+        }
+        float[] out = new float[v.length];
+        for (int i = 0; i < v.length; i++) {
+            out[i] = (float) (v[i] / Math.sqrt(norm));
+        }
+        return out;
+    }
+
+    static PersonChange person(long id, float[]... faces) {
+        List<List<Float>> embeddings = new ArrayList<>();
+        for (float[] face : faces) {
+            embeddings.add(Values.floatList(face));
+        }
+        return PersonChange.newBuilder().setPersonId(id).setKind(PersonChangeKind.UPSERT).setName("p" + id).setModel("m")
+                .setEmbeddings(embeddings).setChangedAt(Instant.now()).build();
+    }
+
+    @Test
+    void bestOfTakesTheClosestFaceAndMeanTemplateTheirNormalisedMean() {
+        PersonChange twoPhotos = person(1, unit(1, 0, 0), unit(0, 1, 0));
+        float[] probe = unit(1, 0, 0);
+
+        Gallery bestOf = new Gallery("m", Gallery.Matching.BEST_OF);
+        bestOf.apply(twoPhotos);
+        Gallery template = new Gallery("m", Gallery.Matching.MEAN_TEMPLATE);
+        template.apply(twoPhotos);
+
+        assertThat(bestOf.best(probe).getSimilarity()).isEqualTo(1f);
+        // mean of (1,0,0) and (0,1,0), normalised: (0.707, 0.707, 0)
+        assertThat(template.best(probe).getSimilarity()).isCloseTo(0.7071f, org.assertj.core.data.Offset.offset(1e-4f));
+        assertThat(template.compare(1, unit(1, 1, 0)).getSimilarity()).isCloseTo(1f, org.assertj.core.data.Offset.offset(1e-5f));
+    }
+
+    @Test
+    void aDeletedOrRemovedPersonIsNeverTheBestMatch() {
+        Gallery gallery = new Gallery("m");
+        gallery.apply(person(1, unit(1, 0, 0)));
+        gallery.apply(person(2, unit(0, 1, 0)));
+        gallery.apply(PersonChange.newBuilder().setPersonId(1).setKind(PersonChangeKind.DELETE).setModel("m").setChangedAt(Instant.now()).build());
+        assertThat(gallery.best(unit(1, 0, 0)).getPersonId()).isEqualTo(2);
+        gallery.remove(2);
+        assertThat(gallery.best(unit(1, 0, 0))).isNull();
+        assertThat(gallery.size()).isZero();
+    }
+}
