@@ -18,6 +18,7 @@ import org.opencv.imgproc.Imgproc;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
+import io.facestream.face.DetectorSettings;
 import io.facestream.face.FaceDetectors;
 import io.facestream.face.Face;
 import io.facestream.face.FaceDetector;
@@ -80,23 +81,38 @@ public final class QualityBench {
             case "off" -> List.of(false);
             default -> List.of(false, true);
         };
+        // "scrfd-500m=0.27,yunet=0.7": a detector's score threshold other than its default, to measure a candidate default.
+        Map<String, Float> scoreThresholds = new HashMap<>();
+        for (String entry : options.getOrDefault("score-threshold", "").split(",")) {
+            if (!entry.isBlank()) {
+                String[] kv = entry.split("=", 2);
+                scoreThresholds.put(kv[0].strip(), Float.parseFloat(kv[1].strip()));
+            }
+        }
         Path out = Path.of(options.getOrDefault("out", "docs/quality.md"));
         Path json = Path.of(options.getOrDefault("json", "target/quality.json"));
 
         ModelStore models = ModelStore.fromEnvironment();
         Report report = new Report(String.join(" ", args));
         for (String detectorName : detectors) {
-            try (FaceDetector detector = FaceDetectors.create(detectorName, models)) {
-                report.detection(detectorName + " (" + models.manifest().get(detectorName).licence() + ")",
+            DetectorSettings settings = FaceDetectors.defaultSettings(detectorName);
+            if (scoreThresholds.containsKey(detectorName)) {
+                settings = settings.withScoreThreshold(scoreThresholds.get(detectorName));
+            }
+            String detectorLabel = detectorName + (scoreThresholds.containsKey(detectorName) ? "@" + settings.scoreThreshold() : "");
+            try (FaceDetector detector = FaceDetectors.create(detectorName, models, settings)) {
+                report.detection(detectorLabel + " (" + models.manifest().get(detectorName).licence() + ")",
                         Detection.measure(detector, data, json.getParent().resolve("bench-images").resolve(detectorName)));
                 Map<Path, Face> detections = new HashMap<>();
+                // Flip rows only for the detectors named (all by default): flip doubles the embedding time of a run.
+                boolean flipRows = !options.containsKey("flip-detectors") || List.of(options.get("flip-detectors").split(",")).contains(detectorName);
                 for (String name : recognizers) {
-                    for (boolean flip : flips) {
+                    for (boolean flip : flipRows ? flips : List.of(false)) {
                         Recognizer recognizer = Recognizer.byModelName(name);
                         try (FaceEmbedder embedder = OnnxFaceEmbedder.create(recognizer, models, flip)) {
                             FacePipeline pipeline = new FacePipeline(detector, embedder, detections);
                             Map<String, Object> row = new LinkedHashMap<>();
-                            row.put("detector", detector.name() + " (" + models.manifest().get(detector.name()).licence() + ")");
+                            row.put("detector", detectorLabel + " (" + models.manifest().get(detector.name()).licence() + ")");
                             row.put("recognizer", embedder.model() + " (" + models.manifest().get(name).licence() + ")");
                             for (PairSet set : pairSets) {
                                 row.put(set.name(), Verification.run(pipeline, PairList.read(set.file(), set.images())));

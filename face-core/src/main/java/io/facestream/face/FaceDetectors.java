@@ -16,7 +16,8 @@ public final class FaceDetectors {
     public static DetectorSettings defaultSettings(String name) {
         return switch (name) {
             case "yunet" -> DetectorSettings.yunet();
-            case "scrfd-500m", "scrfd-2.5g" -> DetectorSettings.scrfd();
+            case "scrfd-500m" -> DetectorSettings.scrfd500m();
+            case "scrfd-2.5g" -> DetectorSettings.scrfd2500m();
             case "retinaface-mnet025" -> DetectorSettings.retinaFace();
             default -> throw unknown(name);
         };

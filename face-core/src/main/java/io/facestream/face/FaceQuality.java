@@ -34,7 +34,8 @@ public record FaceQuality(float interEyeDistance, float sharpness, float yaw, fl
 
         /**
          * Detector scores are on each detector's own scale: SCRFD gives LFW faces a median of 0.82 (scores never
-         * pass about 0.92), RetinaFace at least 0.992. The limit sits below most real faces of each.
+         * pass about 0.92) and reports non-faces under 0.5, RetinaFace gives real faces at least 0.992. The limit
+         * sits below most real faces of each and above its false boxes.
          */
         public static Rules forDetector(String detector) {
             Rules yunet = defaults();

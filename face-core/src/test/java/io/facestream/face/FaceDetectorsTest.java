@@ -23,7 +23,7 @@ class FaceDetectorsTest {
     /** SCRFD never scores a face above 0.92, so a threshold of 0.95 must leave nothing: the settings reach the detector. */
     @Test
     void passesTheSettingsOn() throws Exception {
-        try (FaceDetector detector = FaceDetectors.create("scrfd-500m", ModelStore.fromEnvironment(), DetectorSettings.scrfd().withScoreThreshold(0.95f))) {
+        try (FaceDetector detector = FaceDetectors.create("scrfd-500m", ModelStore.fromEnvironment(), DetectorSettings.scrfd500m().withScoreThreshold(0.95f))) {
             assertThat(detector.detect(SharedModels.image("refs/obama/obama.jpg"))).isEmpty();
         }
     }
@@ -31,7 +31,7 @@ class FaceDetectorsTest {
     @Test
     void eachDetectorHasItsOwnDefaults() {
         assertThat(FaceDetectors.defaultSettings("yunet")).isEqualTo(DetectorSettings.defaults());
-        assertThat(FaceDetectors.defaultSettings("scrfd-500m").scoreThreshold()).isEqualTo(0.5f);
+        assertThat(FaceDetectors.defaultSettings("scrfd-500m").scoreThreshold()).isEqualTo(0.27f);
         assertThat(FaceDetectors.defaultSettings("retinaface-mnet025").scoreThreshold()).isEqualTo(0.9f);
         assertThatThrownBy(() -> FaceDetectors.create("mtcnn", ModelStore.fromEnvironment()))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("yunet");

@@ -87,7 +87,7 @@ class ScrfdDetectorTest {
 
     @Test
     void refusesAModelThatIsNotScrfd() {
-        assertThatThrownBy(() -> ScrfdDetector.create("yunet", ModelStore.fromEnvironment(), DetectorSettings.scrfd()))
+        assertThatThrownBy(() -> ScrfdDetector.create("yunet", ModelStore.fromEnvironment(), DetectorSettings.scrfd500m()))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("not an SCRFD model");
     }
 
