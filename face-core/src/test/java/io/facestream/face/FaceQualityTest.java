@@ -20,11 +20,15 @@ class FaceQualityTest {
     }
 
     static FaceQuality central(Mat image) {
-        List<Face> faces = SharedModels.detector().detect(image);
+        return central(image, SharedModels.detector(), RULES);
+    }
+
+    static FaceQuality central(Mat image, FaceDetector detector, FaceQuality.Rules rules) {
+        List<Face> faces = detector.detect(image);
         assertThat(faces).isNotEmpty();
         double cx = image.cols() / 2.0, cy = image.rows() / 2.0;
         Face face = faces.stream().min(Comparator.comparingDouble(f -> Math.hypot(f.x() + f.width() / 2 - cx, f.y() + f.height() / 2 - cy))).orElseThrow();
-        return FaceQuality.assess(image, face, RULES);
+        return FaceQuality.assess(image, face, rules);
     }
 
     @Test
@@ -59,5 +63,19 @@ class FaceQualityTest {
         FaceQuality quality = central(photo("celeba/images/7312/014185.jpg"));
         assertThat(Math.abs(quality.yaw())).isGreaterThan(0.4f);
         assertThat(quality.issues()).singleElement().asString().contains("turned away");
+    }
+
+    @Test
+    void withTheResearchPacksDetectorGoodPhotosPassAndABlurredOneIsRefused() throws Exception {
+        // SCRFD scores faces lower than YuNet (LFW median 0.82): YuNet's 0.85 score rule would refuse most of them.
+        String detector = ModelPack.RESEARCH.detector();
+        FaceQuality.Rules rules = FaceQuality.Rules.forDetector(detector);
+        assertThat(rules.minScore()).isLessThan(RULES.minScore());
+        for (String path : List.of("refs/obama/obama.jpg", "refs/biden/biden.jpg", "refs/kit_harington/john1.jpeg", "refs/rose_leslie/img1.jpg")) {
+            assertThat(central(photo(path), SharedModels.detector(detector), rules).issues()).as(path).isEmpty();
+        }
+        Mat blurred = photo("refs/kit_harington/john1.jpeg");
+        Imgproc.GaussianBlur(blurred, blurred, new Size(0, 0), 3.5);
+        assertThat(central(blurred, SharedModels.detector(detector), rules).issues()).anySatisfy(issue -> assertThat(issue).contains("blurred"));
     }
 }
