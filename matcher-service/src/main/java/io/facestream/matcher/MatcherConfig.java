@@ -25,13 +25,15 @@ public record MatcherConfig(
         Map<String, Float> thresholds) {
 
     /**
-     * From docs/quality.md: the similarity that 1 in 10,000 impostor pairs reaches (1.9 million
-     * pairs of different people's photos). The 1-in-1,000 point accepts barely more genuine
-     * pairs but, summed over a 760-person gallery, let 54 % of strangers through instead of 8 %.
+     * From docs/quality.md: the similarity that 1 in 10,000 impostor pairs reaches (1.9 million pairs of
+     * different people's photos), each measured with the detector of the pack that uses the recognizer
+     * (arcface with scrfd-500m, dlib with yunet; mobilefacenet, in no pack, with yunet). The 1-in-1,000
+     * point accepts barely more genuine pairs but, summed over a 760-person gallery, let about half of
+     * all strangers through instead of 8 %.
      */
     public static final Map<String, Float> CALIBRATED_THRESHOLDS = Map.of(
-            "arcface-mbf-int8", 0.287f,
-            "arcface-mbf-int8+flip", 0.291f,
+            "arcface-mbf-int8", 0.289f,
+            "arcface-mbf-int8+flip", 0.292f,
             "mobilefacenet-128", 0.410f,
             "mobilefacenet-128+flip", 0.413f,
             "dlib-resnet-128", 0.941f,
