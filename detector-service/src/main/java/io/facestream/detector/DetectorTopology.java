@@ -1,16 +1,27 @@
 package io.facestream.detector;
 
+import java.nio.charset.StandardCharsets;
+
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
 
+import io.facestream.schemas.DeadLetters;
 import io.facestream.schemas.DetectedFrame;
 import io.facestream.schemas.Frame;
+import io.facestream.schemas.PipelineError;
 import io.facestream.schemas.Results;
+import io.facestream.schemas.SourceKind;
 import io.facestream.schemas.Topics;
 
-/** frames → detected faces. */
+/** frames → detected faces; camera frames without a readable image also → dead letters. */
 public final class DetectorTopology {
 
     private DetectorTopology() {
@@ -18,10 +29,52 @@ public final class DetectorTopology {
 
     public static Topology build(FrameDetector detector) {
         StreamsBuilder builder = new StreamsBuilder();
-        builder.stream(Topics.FRAMES.name(), Consumed.with(Topics.FRAMES.keySerde(), Topics.FRAMES.valueSerde()))
-                .mapValues(frame -> detect(detector, frame))
+        KStream<String, Detection> detections = builder
+                .stream(Topics.FRAMES.name(), Consumed.with(Topics.FRAMES.keySerde(), Topics.FRAMES.valueSerde()))
+                .mapValues(frame -> new Detection(frame, detect(detector, frame)));
+        detections.mapValues(Detection::result)
                 .to(Topics.DETECTED_FACES.name(), Produced.with(Topics.DETECTED_FACES.keySerde(), Topics.DETECTED_FACES.valueSerde()));
+        // A camera writes straight to Kafka and reads its answers only if it wants to: a frame it sent that no image
+        // decoder can read is also kept as a dead letter, with the reason, for whoever runs the cameras.
+        detections.filter((key, detection) -> isPoison(detection))
+                .process(DeadLetter::new)
+                .to(Topics.DEAD_LETTERS.name(), Produced.with(Topics.DEAD_LETTERS.keySerde(), Topics.DEAD_LETTERS.valueSerde()));
         return builder.build();
+    }
+
+    record Detection(Frame frame, DetectedFrame result) {
+    }
+
+    private static boolean isPoison(Detection detection) {
+        PipelineError error = detection.result().getError();
+        return error != null && detection.frame().getHeader().getSourceKind() == SourceKind.CAMERA
+                && (Results.INVALID_IMAGE.equals(error.getCode()) || Results.INVALID_REQUEST.equals(error.getCode()));
+    }
+
+    /** The frame as it arrived, with the same headers {@link DeadLetters} writes for unreadable records. */
+    private static final class DeadLetter implements Processor<String, Detection, byte[], byte[]> {
+
+        private ProcessorContext<byte[], byte[]> context;
+
+        @Override
+        public void init(ProcessorContext<byte[], byte[]> context) {
+            this.context = context;
+        }
+
+        @Override
+        public void process(Record<String, Detection> record) {
+            Headers headers = new RecordHeaders()
+                    .add(DeadLetters.REASON, (record.value().result().getError().getCode() + ": " + record.value().result().getError().getMessage())
+                            .getBytes(StandardCharsets.UTF_8))
+                    .add(DeadLetters.SOURCE_TOPIC, Topics.FRAMES.name().getBytes(StandardCharsets.UTF_8))
+                    .add(DeadLetters.SERVICE, context.applicationId().getBytes(StandardCharsets.UTF_8));
+            context.recordMetadata().ifPresent(metadata -> headers
+                    .add(DeadLetters.SOURCE_PARTITION, String.valueOf(metadata.partition()).getBytes(StandardCharsets.UTF_8))
+                    .add(DeadLetters.SOURCE_OFFSET, String.valueOf(metadata.offset()).getBytes(StandardCharsets.UTF_8)));
+            byte[] key = record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8);
+            byte[] value = Topics.FRAMES.valueSerde().serializer().serialize(Topics.FRAMES.name(), record.value().frame());
+            context.forward(new Record<>(key, value, record.timestamp(), headers));
+        }
     }
 
     /** A frame that breaks the detector still gets an answer downstream instead of a client timeout. */

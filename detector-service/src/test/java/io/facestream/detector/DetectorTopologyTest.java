@@ -34,6 +34,7 @@ class DetectorTopologyTest {
     static TopologyTestDriver driver;
     static TestInputTopic<String, Frame> frames;
     static TestOutputTopic<String, DetectedFrame> detected;
+    static TestOutputTopic<byte[], byte[]> deadLetters;
 
     @BeforeAll
     static void start() {
@@ -45,6 +46,8 @@ class DetectorTopologyTest {
         frames = driver.createInputTopic(Topics.FRAMES.name(), Topics.FRAMES.keySerde().serializer(), Topics.FRAMES.valueSerde().serializer());
         detected = driver.createOutputTopic(Topics.DETECTED_FACES.name(), Topics.DETECTED_FACES.keySerde().deserializer(),
                 Topics.DETECTED_FACES.valueSerde().deserializer());
+        deadLetters = driver.createOutputTopic(Topics.DEAD_LETTERS.name(), Topics.DEAD_LETTERS.keySerde().deserializer(),
+                Topics.DEAD_LETTERS.valueSerde().deserializer());
     }
 
     @AfterAll
@@ -84,6 +87,7 @@ class DetectorTopologyTest {
 
     @Test
     void undecodableFrameBecomesAnErrorNotAStoppedPipeline() throws Exception {
+        deadLetters.readRecordsToList();
         frames.pipeInput("cam-2", frame("cam-2", 0, Operation.RECOGNIZE, photo("hard/broken_jpeg_app1.jpg")));
         frames.pipeInput("cam-2", frame("cam-2", 1, Operation.RECOGNIZE, photo("refs/obama/obama.jpg")));
 
@@ -91,6 +95,25 @@ class DetectorTopologyTest {
         assertThat(broken.getError().getCode()).isEqualTo("INVALID_IMAGE");
         assertThat(broken.getImage()).isNull();
         assertThat(detected.readValue().getFaces()).hasSize(1);
+
+        // The camera's broken frame is also kept, as sent, with the reason; the good one is not.
+        var letters = deadLetters.readRecordsToList();
+        assertThat(letters).singleElement().satisfies(letter -> {
+            assertThat(new String(letter.key())).isEqualTo("cam-2");
+            Frame kept = Topics.FRAMES.valueSerde().deserializer().deserialize(Topics.FRAMES.name(), letter.value());
+            assertThat(kept.getHeader().getSequence()).isZero();
+            assertThat(new String(letter.headers().lastHeader(io.facestream.schemas.DeadLetters.REASON).value())).startsWith("INVALID_IMAGE");
+        });
+    }
+
+    @Test
+    void aRequestsUndecodableImageIsAnsweredButNotDeadLettered() throws Exception {
+        deadLetters.readRecordsToList();
+        Frame request = frame("req", 0, Operation.RECOGNIZE, "not an image".getBytes());
+        request.getHeader().setSourceKind(SourceKind.REQUEST);
+        frames.pipeInput("req", request);
+        assertThat(detected.readValue().getError().getCode()).isEqualTo("INVALID_IMAGE");
+        assertThat(deadLetters.isEmpty()).isTrue();
     }
 
     @Test
@@ -99,6 +122,7 @@ class DetectorTopologyTest {
         assertThat(detected.readValue().getError()).isNull();
         frames.pipeInput("g", frame("g", 1, Operation.RECOGNIZE, null));
         assertThat(detected.readValue().getError().getCode()).isEqualTo("INVALID_REQUEST");
+        deadLetters.readRecordsToList();
     }
 
     @Test
