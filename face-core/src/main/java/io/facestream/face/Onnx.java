@@ -1,13 +1,19 @@
 package io.facestream.face;
 
+import java.nio.FloatBuffer;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
+import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
 
 /**
  * One ONNX Runtime environment per JVM, and sessions configured alike.
@@ -53,7 +59,49 @@ final class Onnx {
         return value == null || value.isBlank() ? 1 : Integer.parseInt(value.trim());
     }
 
-    static void closeQuietly(OrtSession session) {
+    /** Opens a model and hands it to {@code wrap} (a detector or embedder that checks it); the session is closed if that fails. */
+    static <T> T open(Path model, Function<OrtSession, T> wrap) {
+        OrtSession session = session(model);
+        try {
+            return wrap.apply(session);
+        } catch (RuntimeException e) {
+            closeQuietly(session);
+            throw e;
+        }
+    }
+
+    /**
+     * Checks that the model has this NCHW input and, where its height and width are fixed (dynamic ones report
+     * -1), that they are {@code size}: a fixed-size export only runs at its own size.
+     */
+    static void requireSquareInput(OrtSession session, String input, int size, String model) {
+        try {
+            if (!session.getInputInfo().containsKey(input)) {
+                // "an SCRFD": the name is read letter by letter.
+                throw new IllegalStateException("not " + (model.startsWith("S") ? "an " : "a ") + model + " model: inputs " + session.getInputNames());
+            }
+            long[] shape = ((TensorInfo) session.getInputInfo().get(input).getInfo()).getShape();
+            if ((shape[2] > 0 && shape[2] != size) || (shape[3] > 0 && shape[3] != size)) {
+                throw new IllegalArgumentException("this " + model + " model takes " + Arrays.toString(shape) + "; inputSize " + size + " does not fit it");
+            }
+        } catch (OrtException e) {
+            throw new IllegalStateException("cannot read " + model + " model metadata: " + e.getMessage(), e);
+        }
+    }
+
+    /** Runs the model on one float tensor; the caller closes the result. */
+    static OrtSession.Result run(OrtSession session, String input, float[] data, long... shape) throws OrtException {
+        try (OnnxTensor tensor = OnnxTensor.createTensor(environment(), FloatBuffer.wrap(data), shape)) {
+            return session.run(Map.of(input, tensor));
+        }
+    }
+
+    /** A named float output of a result. */
+    static FloatBuffer output(OrtSession.Result result, String name) {
+        return ((OnnxTensor) result.get(name).orElseThrow(() -> new IllegalStateException("model output " + name + " missing"))).getFloatBuffer();
+    }
+
+    private static void closeQuietly(OrtSession session) {
         try {
             session.close();
         } catch (OrtException | RuntimeException e) {

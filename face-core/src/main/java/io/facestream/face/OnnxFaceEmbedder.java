@@ -1,7 +1,6 @@
 package io.facestream.face;
 
 import java.nio.FloatBuffer;
-import java.util.Map;
 
 import org.opencv.core.Mat;
 
@@ -35,13 +34,7 @@ public final class OnnxFaceEmbedder implements FaceEmbedder {
     }
 
     public static OnnxFaceEmbedder create(Recognizer recognizer, ModelStore models, boolean flip) {
-        OrtSession session = Onnx.session(models.path(recognizer.modelName()));
-        try {
-            return new OnnxFaceEmbedder(recognizer, session, flip);
-        } catch (RuntimeException e) {
-            Onnx.closeQuietly(session);
-            throw e;
-        }
+        return Onnx.open(models.path(recognizer.modelName()), session -> new OnnxFaceEmbedder(recognizer, session, flip));
     }
 
     /** A file that does not match its recognizer would give plausible-looking but meaningless vectors; refuse it up front. */
@@ -84,9 +77,7 @@ public final class OnnxFaceEmbedder implements FaceEmbedder {
 
     private float[] run(Mat aligned) {
         float[] chw = Tensors.bgrToChw(aligned, true, recognizer.mean(), recognizer.scale());
-        try (OnnxTensor tensor = OnnxTensor.createTensor(Onnx.environment(), FloatBuffer.wrap(chw),
-                new long[] {1, 3, aligned.rows(), aligned.cols()});
-             OrtSession.Result result = session.run(Map.of(recognizer.inputName(), tensor))) {
+        try (OrtSession.Result result = Onnx.run(session, recognizer.inputName(), chw, 1, 3, aligned.rows(), aligned.cols())) {
             FloatBuffer output = ((OnnxTensor) result.get(0)).getFloatBuffer();
             float[] vector = new float[output.remaining()];
             output.get(vector);

@@ -4,12 +4,10 @@ import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 
 import org.opencv.core.Mat;
 import org.opencv.core.Scalar;
 
-import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
@@ -48,13 +46,7 @@ public final class RetinaFaceDetector implements FaceDetector {
     }
 
     public static RetinaFaceDetector create(ModelStore models, DetectorSettings settings) {
-        OrtSession session = Onnx.session(models.path("retinaface-mnet025"));
-        try {
-            return new RetinaFaceDetector(session, settings);
-        } catch (RuntimeException e) {
-            Onnx.closeQuietly(session);
-            throw e;
-        }
+        return Onnx.open(models.path("retinaface-mnet025"), session -> new RetinaFaceDetector(session, settings));
     }
 
     /** As biubug6's PriorBox: feature maps in row-major order, then cells in row-major order, then the min sizes. */
@@ -83,15 +75,8 @@ public final class RetinaFaceDetector implements FaceDetector {
     }
 
     private void checkModel() {
+        Onnx.requireSquareInput(session, INPUT, settings.inputSize(), "RetinaFace");
         try {
-            if (!session.getInputInfo().containsKey(INPUT)) {
-                throw new IllegalStateException("not a RetinaFace model: inputs " + session.getInputNames());
-            }
-            long[] shape = ((TensorInfo) session.getInputInfo().get(INPUT).getInfo()).getShape();
-            if ((shape[2] > 0 && shape[2] != settings.inputSize()) || (shape[3] > 0 && shape[3] != settings.inputSize())) {
-                throw new IllegalArgumentException("this RetinaFace model takes " + Arrays.toString(shape)
-                        + "; inputSize " + settings.inputSize() + " does not fit it");
-            }
             int count = priors.length / 4;
             long[][] expected = {{count, 4}, {count, 2}, {count, 10}};
             String[] names = {LOC, CONF, LANDMARKS};
@@ -127,9 +112,8 @@ public final class RetinaFaceDetector implements FaceDetector {
         float[] chw = Tensors.bgrToChw(box.image(), false, MEAN_BGR, 1f);
         box.image().release();
         List<Face> candidates = new ArrayList<>();
-        try (OnnxTensor tensor = OnnxTensor.createTensor(Onnx.environment(), FloatBuffer.wrap(chw), new long[] {1, 3, size, size});
-             OrtSession.Result result = session.run(Map.of(INPUT, tensor))) {
-            decode(output(result, LOC), output(result, CONF), output(result, LANDMARKS), box, candidates);
+        try (OrtSession.Result result = Onnx.run(session, INPUT, chw, 1, 3, size, size)) {
+            decode(Onnx.output(result, LOC), Onnx.output(result, CONF), Onnx.output(result, LANDMARKS), box, candidates);
         } catch (OrtException e) {
             throw new IllegalStateException("RetinaFace failed: " + e.getMessage(), e);
         }
@@ -155,11 +139,6 @@ public final class RetinaFaceDetector implements FaceDetector {
             }
             out.add(box.toImage(cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2, points, score));
         }
-    }
-
-    private static FloatBuffer output(OrtSession.Result result, String name) {
-        return ((OnnxTensor) result.get(name).orElseThrow(() -> new IllegalStateException("RetinaFace output " + name + " missing")))
-                .getFloatBuffer();
     }
 
     @Override

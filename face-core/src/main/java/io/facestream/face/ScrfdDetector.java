@@ -49,25 +49,12 @@ public final class ScrfdDetector implements FaceDetector {
 
     /** @param modelName manifest name of an SCRFD model with keypoints, e.g. {@code scrfd-500m} or {@code scrfd-2.5g} */
     public static ScrfdDetector create(String modelName, ModelStore models, DetectorSettings settings) {
-        OrtSession session = Onnx.session(models.path(modelName));
-        try {
-            return new ScrfdDetector(session, modelName, settings);
-        } catch (RuntimeException e) {
-            Onnx.closeQuietly(session);
-            throw e;
-        }
+        return Onnx.open(models.path(modelName), session -> new ScrfdDetector(session, modelName, settings));
     }
 
     private void checkModel() {
+        Onnx.requireSquareInput(session, INPUT, settings.inputSize(), "SCRFD");
         try {
-            if (!session.getInputInfo().containsKey(INPUT)) {
-                throw new IllegalStateException("not an SCRFD model: inputs " + session.getInputNames());
-            }
-            long[] shape = ((TensorInfo) session.getInputInfo().get(INPUT).getInfo()).getShape();
-            if ((shape[2] > 0 && shape[2] != settings.inputSize()) || (shape[3] > 0 && shape[3] != settings.inputSize())) {
-                throw new IllegalArgumentException("this SCRFD model takes " + Arrays.toString(shape)
-                        + "; inputSize " + settings.inputSize() + " does not fit it");
-            }
             // Without keypoints (the *_bnkps-less exports) there are 6 outputs; with them 9: 3 scores, 3 boxes, 3 keypoint sets.
             int[] perKind = new int[11];
             for (NodeInfo output : session.getOutputInfo().values()) {
@@ -101,8 +88,7 @@ public final class ScrfdDetector implements FaceDetector {
         float[] chw = Tensors.bgrToChw(box.image(), true, MEAN, SCALE);
         box.image().release();
         List<Face> candidates = new ArrayList<>();
-        try (OnnxTensor tensor = OnnxTensor.createTensor(Onnx.environment(), FloatBuffer.wrap(chw), new long[] {1, 3, size, size});
-             OrtSession.Result result = session.run(Map.of(INPUT, tensor))) {
+        try (OrtSession.Result result = Onnx.run(session, INPUT, chw, 1, 3, size, size)) {
             FloatBuffer[][] heads = heads(result, size);
             for (int s = 0; s < STRIDES.length; s++) {
                 decode(heads[s][0], heads[s][1], heads[s][2], STRIDES[s], size / STRIDES[s], box, candidates);

@@ -2,17 +2,13 @@ package io.facestream.face;
 
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 
 import org.opencv.core.Mat;
 import org.opencv.core.Scalar;
 
-import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import ai.onnxruntime.TensorInfo;
 import io.facestream.models.ModelStore;
 
 /**
@@ -35,35 +31,18 @@ public final class YuNetDetector implements FaceDetector {
     }
 
     public static YuNetDetector create(ModelStore models, DetectorSettings settings) {
-        OrtSession session = Onnx.session(models.path("yunet"));
-        try {
-            return new YuNetDetector(session, settings);
-        } catch (RuntimeException e) {
-            Onnx.closeQuietly(session);
-            throw e;
-        }
+        return Onnx.open(models.path("yunet"), session -> new YuNetDetector(session, settings));
     }
 
     private void checkModel() {
-        try {
-            if (!session.getInputInfo().containsKey(INPUT)) {
-                throw new IllegalStateException("not a YuNet model: inputs " + session.getInputNames());
-            }
-            long[] shape = ((TensorInfo) session.getInputInfo().get(INPUT).getInfo()).getShape();
-            // A fixed-size export (2023mar: 640) only runs at its own size; dynamic ones report -1.
-            if ((shape[2] > 0 && shape[2] != settings.inputSize()) || (shape[3] > 0 && shape[3] != settings.inputSize())) {
-                throw new IllegalArgumentException("this YuNet model takes " + Arrays.toString(shape)
-                        + "; inputSize " + settings.inputSize() + " does not fit it");
-            }
-            for (int stride : STRIDES) {
-                for (String head : new String[] {"cls_", "obj_", "bbox_", "kps_"}) {
-                    if (!session.getOutputNames().contains(head + stride)) {
-                        throw new IllegalStateException("not a YuNet model: no output " + head + stride + " in " + session.getOutputNames());
-                    }
+        // The 2023mar export is fixed at 640.
+        Onnx.requireSquareInput(session, INPUT, settings.inputSize(), "YuNet");
+        for (int stride : STRIDES) {
+            for (String head : new String[] {"cls_", "obj_", "bbox_", "kps_"}) {
+                if (!session.getOutputNames().contains(head + stride)) {
+                    throw new IllegalStateException("not a YuNet model: no output " + head + stride + " in " + session.getOutputNames());
                 }
             }
-        } catch (OrtException e) {
-            throw new IllegalStateException("cannot read YuNet model metadata: " + e.getMessage(), e);
         }
     }
 
@@ -83,8 +62,7 @@ public final class YuNetDetector implements FaceDetector {
         float[] chw = Tensors.bgrToChw(box.image(), false, 0f, 1f);
         box.image().release();
         List<Face> candidates = new ArrayList<>();
-        try (OnnxTensor tensor = OnnxTensor.createTensor(Onnx.environment(), FloatBuffer.wrap(chw), new long[] {1, 3, size, size});
-             OrtSession.Result result = session.run(Map.of(INPUT, tensor))) {
+        try (OrtSession.Result result = Onnx.run(session, INPUT, chw, 1, 3, size, size)) {
             for (int stride : STRIDES) {
                 decode(result, stride, size / stride, box, candidates);
             }
@@ -96,10 +74,10 @@ public final class YuNetDetector implements FaceDetector {
 
     /** Per grid cell (row-major): centre offsets in units of the stride, log-scaled size, five offset points. */
     private void decode(OrtSession.Result result, int stride, int cols, Detections.Letterbox box, List<Face> out) {
-        FloatBuffer cls = output(result, "cls_" + stride);
-        FloatBuffer obj = output(result, "obj_" + stride);
-        FloatBuffer bbox = output(result, "bbox_" + stride);
-        FloatBuffer kps = output(result, "kps_" + stride);
+        FloatBuffer cls = Onnx.output(result, "cls_" + stride);
+        FloatBuffer obj = Onnx.output(result, "obj_" + stride);
+        FloatBuffer bbox = Onnx.output(result, "bbox_" + stride);
+        FloatBuffer kps = Onnx.output(result, "kps_" + stride);
         int cells = cls.remaining();
         for (int i = 0; i < cells; i++) {
             float score = (float) Math.sqrt(clamp(cls.get(i)) * clamp(obj.get(i)));
@@ -119,11 +97,6 @@ public final class YuNetDetector implements FaceDetector {
             }
             out.add(box.toImage(cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2, landmarks, score));
         }
-    }
-
-    private static FloatBuffer output(OrtSession.Result result, String name) {
-        return ((OnnxTensor) result.get(name).orElseThrow(() -> new IllegalStateException("YuNet output " + name + " missing")))
-                .getFloatBuffer();
     }
 
     private static float clamp(float v) {

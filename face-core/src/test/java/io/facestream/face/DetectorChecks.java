@@ -88,4 +88,25 @@ final class DetectorChecks {
         }
         assertPlausibleLandmarks(face, detector + " on " + path);
     }
+
+    /** Four threads share one detector (as stream threads share a service's) and all find what one thread finds. */
+    static void assertSafeToShare(FaceDetector detector) throws InterruptedException {
+        Mat image = SharedModels.image("groups/fp_multiface.jpg");
+        int expected = detector.detect(image).size();
+        List<Integer> counts = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        List<Thread> threads = new java.util.ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            Thread thread = new Thread(() -> {
+                for (int i = 0; i < 3; i++) {
+                    counts.add(detector.detect(image).size());
+                }
+            });
+            threads.add(thread);
+            thread.start();
+        }
+        for (Thread thread : threads) {
+            thread.join();
+        }
+        assertThat(counts).hasSize(12).containsOnly(expected);
+    }
 }

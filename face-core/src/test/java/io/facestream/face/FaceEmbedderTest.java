@@ -121,16 +121,6 @@ class FaceEmbedderTest {
         return best;
     }
 
-    @ParameterizedTest
-    @EnumSource(Recognizer.class)
-    void printsEmbeddingTime(Recognizer recognizer) {
-        Detected d = detected(TestData.dir().resolve("refs/obama/obama.jpg"));
-        FaceEmbedder embedder = SharedModels.embedder(recognizer);
-        double ms = SharedModels.medianMillis(20, () -> embedder.embed(d.image(), d.face()));
-        System.out.printf("%s: %.1f ms per embedding incl. alignment (median of 20, %d intra-op thread(s))%n",
-                recognizer.modelName(), ms, Onnx.intraOpThreads());
-    }
-
     @Test
     void findsRecognizersByManifestName() {
         assertThat(Recognizer.byModelName("arcface-mbf-int8")).isEqualTo(Recognizer.ARCFACE_MBF_INT8);

@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.within;
 import java.awt.image.Raster;
 import java.awt.image.WritableRaster;
 import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -107,25 +106,25 @@ class ImagesTest {
 
     @Test
     void refusesHugeClaimsBeforeDecoding() {
-        byte[] pngBomb = pngHeader(100_000, 100_000);
+        byte[] pngBomb = CraftedImages.pngClaiming(100_000, 100_000);
         assertThatThrownBy(() -> Images.decode(pngBomb)).isInstanceOf(ImageTooLargeException.class).hasMessageContaining("100000×100000");
-        byte[] jpegBomb = jpegHeader(65_535, 65_535);
+        byte[] jpegBomb = CraftedImages.jpegClaiming(65_535, 65_535);
         assertThatThrownBy(() -> Images.decode(jpegBomb)).isInstanceOf(ImageTooLargeException.class).hasMessageContaining("65535×65535");
         // Just above the default: 6400 × 6400 = 40.96 MP.
-        assertThatThrownBy(() -> Images.decode(pngHeader(6400, 6400))).isInstanceOf(ImageTooLargeException.class);
-        assertThatThrownBy(() -> Images.decode(pngHeader(0, 100))).isNotInstanceOf(ImageTooLargeException.class).hasMessageContaining("0×100");
-        assertThatThrownBy(() -> Images.decode(jpegHeader(100, 0))).hasMessageContaining("100×0");
-        assertThatThrownBy(() -> Images.dimensions(pngHeader(-1, 5))).hasMessageContaining("corrupt");
+        assertThatThrownBy(() -> Images.decode(CraftedImages.pngClaiming(6400, 6400))).isInstanceOf(ImageTooLargeException.class);
+        assertThatThrownBy(() -> Images.decode(CraftedImages.pngClaiming(0, 100))).isNotInstanceOf(ImageTooLargeException.class).hasMessageContaining("0×100");
+        assertThatThrownBy(() -> Images.decode(CraftedImages.jpegClaiming(100, 0))).hasMessageContaining("100×0");
+        assertThatThrownBy(() -> Images.dimensions(CraftedImages.pngClaiming(-1, 5))).hasMessageContaining("corrupt");
     }
 
     @Test
     void refusesARealDecompressionBomb() throws Exception {
         // The generator makes real images: a small one decodes (black, as written) ...
-        Mat small = Images.decode(zeroPng(300, 200));
+        Mat small = Images.decode(CraftedImages.zeroPng(300, 200));
         assertBgr(small, 300, 200);
         assertPixel(small, 150, 100, 0, 0, 0);
         // ... and 64 megapixels, 192 MB decoded, fit in a file of some 60 KB: refused from the header alone.
-        byte[] bomb = zeroPng(8000, 8000);
+        byte[] bomb = CraftedImages.zeroPng(8000, 8000);
         assertThat(bomb.length).isLessThan(100_000);
         assertThatThrownBy(() -> Images.decode(bomb)).isInstanceOf(ImageTooLargeException.class).hasMessageContaining("8000×8000");
     }
@@ -252,59 +251,6 @@ class ImagesTest {
         MatOfByte out = new MatOfByte();
         assertThat(Imgcodecs.imencode(ext, image, out, new MatOfInt(params))).isTrue();
         return out.toArray();
-    }
-
-    /** A PNG signature and IHDR claiming the given size, with a tiny IDAT and IEND: a few dozen bytes. */
-    static byte[] pngHeader(int width, int height) {
-        ByteBuffer b = ByteBuffer.allocate(8 + 25 + 12 + 12);
-        b.put(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'});
-        b.putInt(13).put("IHDR".getBytes()).putInt(width).putInt(height).put((byte) 8).put((byte) 2).put((byte) 0).put((byte) 0).put((byte) 0).putInt(0);
-        b.putInt(0).put("IDAT".getBytes()).putInt(0);
-        b.putInt(0).put("IEND".getBytes()).putInt(0xAE426082);
-        return b.array();
-    }
-
-    /** A valid 8-bit grayscale PNG of zeros, with correct CRCs: deflate shrinks it about 1000 times. */
-    static byte[] zeroPng(int width, int height) {
-        try {
-            ByteArrayOutputStream idat = new ByteArrayOutputStream();
-            try (java.util.zip.DeflaterOutputStream z = new java.util.zip.DeflaterOutputStream(idat, new java.util.zip.Deflater(9), 1 << 16)) {
-                byte[] row = new byte[width + 1]; // filter type 0, then the pixels
-                for (int y = 0; y < height; y++) {
-                    z.write(row);
-                }
-            }
-            ByteArrayOutputStream png = new ByteArrayOutputStream();
-            png.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'});
-            pngChunk(png, "IHDR", ByteBuffer.allocate(13).putInt(width).putInt(height).put((byte) 8).put((byte) 0).put((byte) 0).put((byte) 0).put((byte) 0).array());
-            pngChunk(png, "IDAT", idat.toByteArray());
-            pngChunk(png, "IEND", new byte[0]);
-            return png.toByteArray();
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static void pngChunk(ByteArrayOutputStream out, String type, byte[] data) {
-        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
-        crc.update(type.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-        crc.update(data);
-        out.writeBytes(ByteBuffer.allocate(4).putInt(data.length).array());
-        out.writeBytes(type.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-        out.writeBytes(data);
-        out.writeBytes(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
-    }
-
-    /** SOI, a baseline SOF0 claiming the given size, then EOI. */
-    static byte[] jpegHeader(int width, int height) {
-        ByteBuffer b = ByteBuffer.allocate(2 + 2 + 17 + 2);
-        b.put((byte) 0xFF).put((byte) 0xD8);
-        b.put((byte) 0xFF).put((byte) 0xC0).putShort((short) 17).put((byte) 8).putShort((short) height).putShort((short) width).put((byte) 3);
-        for (int c = 1; c <= 3; c++) {
-            b.put((byte) c).put((byte) 0x11).put((byte) 0);
-        }
-        b.put((byte) 0xFF).put((byte) 0xD9);
-        return b.array();
     }
 
     static void assertBgr(Mat image, int width, int height) {

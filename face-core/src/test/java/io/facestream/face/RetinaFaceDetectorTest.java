@@ -3,8 +3,6 @@ package io.facestream.face;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -12,7 +10,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.opencv.core.Mat;
 
 import io.facestream.models.ModelStore;
 
@@ -86,32 +83,6 @@ class RetinaFaceDetectorTest {
 
     @Test
     void isSafeToShareBetweenThreads() throws Exception {
-        Mat image = SharedModels.image("groups/fp_multiface.jpg");
-        FaceDetector detector = SharedModels.detector(NAME);
-        int expected = detector.detect(image).size();
-        List<Integer> counts = Collections.synchronizedList(new ArrayList<>());
-        List<Thread> threads = new ArrayList<>();
-        for (int t = 0; t < 4; t++) {
-            Thread thread = new Thread(() -> {
-                for (int i = 0; i < 3; i++) {
-                    counts.add(detector.detect(image).size());
-                }
-            });
-            threads.add(thread);
-            thread.start();
-        }
-        for (Thread thread : threads) {
-            thread.join();
-        }
-        assertThat(counts).hasSize(12).containsOnly(expected);
-    }
-
-    @Test
-    void printsDetectionTime() {
-        Mat photo = SharedModels.image("groups/fr_two_people.jpg");
-        Mat image = Images.resize(photo, 640.0 / photo.cols());
-        double ms = SharedModels.medianMillis(10, () -> SharedModels.detector(NAME).detect(image));
-        System.out.printf("%s: %.1f ms per detection on %dx%d (median of 10, %d intra-op thread(s))%n",
-                NAME, ms, image.cols(), image.rows(), Onnx.intraOpThreads());
+        DetectorChecks.assertSafeToShare(SharedModels.detector(NAME));
     }
 }

@@ -91,14 +91,4 @@ class ScrfdDetectorTest {
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("not an SCRFD model");
     }
 
-    @Test
-    void printsDetectionTime() {
-        Mat photo = SharedModels.image("groups/fr_two_people.jpg");
-        Mat image = Images.resize(photo, 640.0 / photo.cols());
-        for (String model : List.of("scrfd-500m", "scrfd-2.5g")) {
-            double ms = SharedModels.medianMillis(10, () -> SharedModels.detector(model).detect(image));
-            System.out.printf("%s: %.1f ms per detection on %dx%d (median of 10, %d intra-op thread(s))%n",
-                    model, ms, image.cols(), image.rows(), Onnx.intraOpThreads());
-        }
-    }
 }

@@ -58,16 +58,4 @@ final class SharedModels {
     }
 
     /** Median wall time of {@code runs} calls after two warm-up calls, in milliseconds. */
-    static double medianMillis(int runs, Runnable work) {
-        work.run();
-        work.run();
-        long[] nanos = new long[runs];
-        for (int i = 0; i < runs; i++) {
-            long start = System.nanoTime();
-            work.run();
-            nanos[i] = System.nanoTime() - start;
-        }
-        java.util.Arrays.sort(nanos);
-        return nanos[runs / 2] / 1e6;
-    }
 }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
-import java.util.ArrayList;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -94,31 +93,6 @@ class YuNetDetectorTest {
 
     @Test
     void isSafeToShareBetweenThreads() throws Exception {
-        Mat image = SharedModels.image("groups/fp_multiface.jpg");
-        int expected = SharedModels.detector().detect(image).size();
-        List<Thread> threads = new ArrayList<>();
-        List<Integer> counts = java.util.Collections.synchronizedList(new ArrayList<>());
-        for (int t = 0; t < 4; t++) {
-            Thread thread = new Thread(() -> {
-                for (int i = 0; i < 3; i++) {
-                    counts.add(SharedModels.detector().detect(image).size());
-                }
-            });
-            threads.add(thread);
-            thread.start();
-        }
-        for (Thread thread : threads) {
-            thread.join();
-        }
-        assertThat(counts).hasSize(12).containsOnly(expected);
-    }
-
-    @Test
-    void printsDetectionTime() {
-        Mat photo = SharedModels.image("groups/fr_two_people.jpg");
-        Mat image = Images.resize(photo, 640.0 / photo.cols());
-        double ms = SharedModels.medianMillis(20, () -> SharedModels.detector().detect(image));
-        System.out.printf("yunet: %.1f ms per detection on %dx%d (median of 20, %d intra-op thread(s))%n",
-                ms, image.cols(), image.rows(), Onnx.intraOpThreads());
+        DetectorChecks.assertSafeToShare(SharedModels.detector());
     }
 }

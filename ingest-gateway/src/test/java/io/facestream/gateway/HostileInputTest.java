@@ -47,6 +47,7 @@ import org.springframework.kafka.test.context.EmbeddedKafka;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.facestream.face.CraftedImages;
 import io.facestream.face.Images;
 import io.facestream.schemas.Topics;
 
@@ -330,59 +331,6 @@ class HostileInputTest {
         return image;
     }
 
-    /** A PNG signature and an IHDR claiming the given size, an empty IDAT and IEND: 57 bytes. */
-    static byte[] pngClaiming(long width, long height) {
-        ByteBuffer b = ByteBuffer.allocate(8 + 25 + 12 + 12);
-        b.put(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'});
-        b.putInt(13).put("IHDR".getBytes()).putInt((int) width).putInt((int) height).put((byte) 8).put((byte) 2).put((byte) 0).put((byte) 0).put((byte) 0).putInt(0);
-        b.putInt(0).put("IDAT".getBytes()).putInt(0);
-        b.putInt(0).put("IEND".getBytes()).putInt(0xAE426082);
-        return b.array();
-    }
-
-    /** A valid 8-bit grayscale PNG of zeros, with correct CRCs: deflate shrinks it about 1000 times. */
-    static byte[] zeroPng(int width, int height) {
-        try {
-            ByteArrayOutputStream idat = new ByteArrayOutputStream();
-            try (java.util.zip.DeflaterOutputStream z = new java.util.zip.DeflaterOutputStream(idat, new java.util.zip.Deflater(9), 1 << 16)) {
-                byte[] row = new byte[width + 1]; // filter type 0, then the pixels
-                for (int y = 0; y < height; y++) {
-                    z.write(row);
-                }
-            }
-            ByteArrayOutputStream png = new ByteArrayOutputStream();
-            png.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'});
-            pngChunk(png, "IHDR", ByteBuffer.allocate(13).putInt(width).putInt(height).put((byte) 8).put((byte) 0).put((byte) 0).put((byte) 0).put((byte) 0).array());
-            pngChunk(png, "IDAT", idat.toByteArray());
-            pngChunk(png, "IEND", new byte[0]);
-            return png.toByteArray();
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static void pngChunk(ByteArrayOutputStream out, String type, byte[] data) {
-        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
-        crc.update(type.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-        crc.update(data);
-        out.writeBytes(ByteBuffer.allocate(4).putInt(data.length).array());
-        out.writeBytes(type.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-        out.writeBytes(data);
-        out.writeBytes(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
-    }
-
-    /** SOI, a baseline SOF0 claiming the given size, then EOI: 23 bytes. */
-    static byte[] jpegClaiming(int width, int height) {
-        ByteBuffer b = ByteBuffer.allocate(2 + 2 + 17 + 2);
-        b.put((byte) 0xFF).put((byte) 0xD8);
-        b.put((byte) 0xFF).put((byte) 0xC0).putShort((short) 17).put((byte) 8).putShort((short) height).putShort((short) width).put((byte) 3);
-        for (int c = 1; c <= 3; c++) {
-            b.put((byte) c).put((byte) 0x11).put((byte) 0);
-        }
-        b.put((byte) 0xFF).put((byte) 0xD9);
-        return b.array();
-    }
-
     static byte[] random(long seed, int length, byte... prefix) {
         byte[] bytes = new byte[length];
         new Random(seed).nextBytes(bytes);
@@ -454,10 +402,10 @@ class HostileInputTest {
         notImages.put("JPEG of SOI and EOI only", new byte[] {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xD9});
         notImages.put("JPEG magic then random bytes", random(4, 5000, (byte) 0xFF, (byte) 0xD8, (byte) 0xFF));
         notImages.put("PNG signature then random bytes", random(5, 5000, (byte) 0x89, (byte) 'P', (byte) 'N', (byte) 'G', (byte) '\r', (byte) '\n', (byte) 0x1A, (byte) '\n'));
-        notImages.put("PNG claiming 0×0", pngClaiming(0, 0));
-        notImages.put("PNG claiming 0×100", pngClaiming(0, 100));
-        notImages.put("JPEG claiming 100×0", jpegClaiming(100, 0));
-        notImages.put("PNG claiming 2^32-1 wide (negative as int)", pngClaiming(0xFFFFFFFFL, 10));
+        notImages.put("PNG claiming 0×0", CraftedImages.pngClaiming(0, 0));
+        notImages.put("PNG claiming 0×100", CraftedImages.pngClaiming(0, 100));
+        notImages.put("JPEG claiming 100×0", CraftedImages.jpegClaiming(100, 0));
+        notImages.put("PNG claiming 2^32-1 wide (negative as int)", CraftedImages.pngClaiming(0xFFFFFFFFL, 10));
         notImages.put("1 KB of random bytes", random(1, 1024));
         notImages.put("64 KB of random bytes", random(2, 64 * 1024));
         notImages.put("GIF", concat(utf8("GIF89a"), new byte[] {1, 0, 1, 0, (byte) 0x80, 0, 0}, random(6, 100)));
@@ -487,14 +435,14 @@ class HostileInputTest {
         }
 
         // --- decompression bombs: a tiny file claiming a huge image, refused from the header: 413
-        cases.add(new HttpCase("PNG of 57 bytes claiming 100000×100000", 413, "image_too_large", () -> post(RECOGNIZE, Multipart.file(pngClaiming(100_000, 100_000)))));
-        cases.add(new HttpCase("JPEG of 23 bytes claiming 65535×65535", 413, "image_too_large", () -> post(DETECT, Multipart.file(jpegClaiming(65_535, 65_535)))));
-        byte[] bomb = zeroPng(7000, 7000);
+        cases.add(new HttpCase("PNG of 57 bytes claiming 100000×100000", 413, "image_too_large", () -> post(RECOGNIZE, Multipart.file(CraftedImages.pngClaiming(100_000, 100_000)))));
+        cases.add(new HttpCase("JPEG of 23 bytes claiming 65535×65535", 413, "image_too_large", () -> post(DETECT, Multipart.file(CraftedImages.jpegClaiming(65_535, 65_535)))));
+        byte[] bomb = CraftedImages.zeroPng(7000, 7000);
         cases.add(new HttpCase("valid " + bomb.length / 1024 + " KB PNG of 7000×7000 zeros (147 MB decoded)", 413, "image_too_large", () -> post(DETECT, Multipart.file(bomb, "image/png"))));
-        cases.add(new HttpCase("PNG claiming 6400×6400 (41 MP)", 413, "image_too_large", () -> post(RECOGNIZE, Multipart.file(pngClaiming(6400, 6400)))));
-        cases.add(new HttpCase("PNG claiming 1×50000000", 413, "image_too_large", () -> post(RECOGNIZE, Multipart.file(pngClaiming(1, 50_000_000)))));
+        cases.add(new HttpCase("PNG claiming 6400×6400 (41 MP)", 413, "image_too_large", () -> post(RECOGNIZE, Multipart.file(CraftedImages.pngClaiming(6400, 6400)))));
+        cases.add(new HttpCase("PNG claiming 1×50000000", 413, "image_too_large", () -> post(RECOGNIZE, Multipart.file(CraftedImages.pngClaiming(1, 50_000_000)))));
         cases.add(new HttpCase("bomb header followed by a real PNG body", 413, "image_too_large",
-                () -> post(REGISTER, Multipart.register(concat(Arrays.copyOf(pngClaiming(30_000, 30_000), 33), Arrays.copyOfRange(png, 33, png.length)), "Test Person"))));
+                () -> post(REGISTER, Multipart.register(concat(Arrays.copyOf(CraftedImages.pngClaiming(30_000, 30_000), 33), Arrays.copyOfRange(png, 33, png.length)), "Test Person"))));
 
         // --- declared types that are not JPEG or PNG: 400 unsupported_file_type
         for (String type : List.of("text/html", "image/svg+xml", "application/json", "text/plain", "image/gif", "application/x-php", "garbage/<script>")) {
@@ -696,9 +644,9 @@ class HostileInputTest {
         cases.add(new SocketCase("JPEG cut in half", "invalid_image", s -> s.binary(Arrays.copyOf(jpeg, jpeg.length / 2))));
         cases.add(new SocketCase("JPEG magic then random bytes", "invalid_image", s -> s.binary(random(23, 4096, (byte) 0xFF, (byte) 0xD8, (byte) 0xFF))));
         cases.add(new SocketCase("HTML as binary", "invalid_image", s -> s.binary(utf8("<html><script>alert(1)</script></html>"))));
-        cases.add(new SocketCase("PNG claiming 0×0", "invalid_image", s -> s.binary(pngClaiming(0, 0))));
-        cases.add(new SocketCase("PNG claiming 100000×100000", "image_too_large", s -> s.binary(pngClaiming(100_000, 100_000))));
-        cases.add(new SocketCase("JPEG claiming 65535×65535", "image_too_large", s -> s.binary(jpegClaiming(65_535, 65_535))));
+        cases.add(new SocketCase("PNG claiming 0×0", "invalid_image", s -> s.binary(CraftedImages.pngClaiming(0, 0))));
+        cases.add(new SocketCase("PNG claiming 100000×100000", "image_too_large", s -> s.binary(CraftedImages.pngClaiming(100_000, 100_000))));
+        cases.add(new SocketCase("JPEG claiming 65535×65535", "image_too_large", s -> s.binary(CraftedImages.jpegClaiming(65_535, 65_535))));
         cases.add(new SocketCase("text frame over 64 KB", "close 1009", s -> s.text("x".repeat(70_000))));
         cases.add(new SocketCase("binary frame over " + MAX_FRAME_MB + " MB", "close 1009", s -> s.binary(random(24, MAX_FRAME_MB * 1024 * 1024 + 1024))));
         return cases;
