@@ -1,5 +1,6 @@
 package io.facestream.matcher;
 
+import static io.facestream.matcher.TestInfra.unit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
@@ -69,7 +70,7 @@ class MatcherTopologyTest {
     private TopologyTestDriver newDriver() {
         PersonRepository people = new PersonRepository(dataSource);
         GalleryCache cache = new GalleryCache(redis, prefix);
-        Galleries galleries = new Galleries(people, cache, List.of(MODEL));
+        Galleries galleries = new Galleries(people, cache, List.of(MODEL), config::matching);
         FrameMatcher matcher = new FrameMatcher(galleries, people, cache, new RecentFaces(redis, prefix, config.recentFaceSeconds()),
                 new Erasures(redis, prefix), config);
         Properties props = new Properties();
@@ -259,7 +260,7 @@ class MatcherTopologyTest {
         // A second matcher instance that loaded the gallery before the erasure and never sees the DELETE record.
         PersonRepository people = new PersonRepository(dataSource);
         GalleryCache cache = new GalleryCache(redis, prefix);
-        Galleries otherGalleries = new Galleries(people, cache, List.of(MODEL));
+        Galleries otherGalleries = new Galleries(people, cache, List.of(MODEL), config::matching);
         FrameMatcher other = new FrameMatcher(otherGalleries, people, cache, new RecentFaces(redis, prefix, 1), new Erasures(redis, prefix), config);
         assertThat(other.handle(frame("o1", Operation.RECOGNIZE, null, null, unit(0, 0, 1))).result().getFaces().get(0).getPerson()).isNotNull();
         changes.readValuesToList();
@@ -345,17 +346,6 @@ class MatcherTopologyTest {
         }
     }
 
-    static float[] unit(float... v) {
-        double norm = 0;
-        for (float x : v) {
-            norm += x * x;
-        }
-        float[] out = new float[v.length];
-        for (int i = 0; i < v.length; i++) {
-            out[i] = (float) (v[i] / Math.sqrt(norm));
-        }
-        return out;
-    }
 
     static EmbeddedFrame frame(String id, Operation operation, String name, String faceId, float[]... vectors) {
         FrameHeader header = FrameHeader.newBuilder().setId(id).setSourceKind(SourceKind.REQUEST).setSourceId(id)

@@ -1,7 +1,7 @@
 package io.facestream.matcher;
 
-/** The machine's PostgreSQL and Redis (as on CI); DATABASE_URL / REDIS_URL point elsewhere. */
-final class TestInfra {
+/** The machine's PostgreSQL and Redis (as on CI); DATABASE_URL / REDIS_URL point elsewhere. And unit vectors for galleries. */
+public final class TestInfra {
 
     private TestInfra() {
     }
@@ -12,5 +12,18 @@ final class TestInfra {
 
     static String redisUrl() {
         return System.getenv().getOrDefault("REDIS_URL", "redis://127.0.0.1:6379");
+    }
+
+    /** The given direction at unit length, as every embedding is. */
+    public static float[] unit(float... v) {
+        double norm = 0;
+        for (float x : v) {
+            norm += x * x;
+        }
+        float[] out = new float[v.length];
+        for (int i = 0; i < v.length; i++) {
+            out[i] = (float) (v[i] / Math.sqrt(norm));
+        }
+        return out;
     }
 }

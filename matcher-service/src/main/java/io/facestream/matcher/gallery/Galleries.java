@@ -23,10 +23,6 @@ public final class Galleries {
     private final GalleryCache cache;
     private final Map<String, Gallery> byModel = new ConcurrentHashMap<>();
 
-    public Galleries(PersonRepository repository, GalleryCache cache, Iterable<String> models) {
-        this(repository, cache, models, model -> Gallery.Matching.BEST_OF);
-    }
-
     public Galleries(PersonRepository repository, GalleryCache cache, Iterable<String> models, Function<String, Gallery.Matching> matching) {
         this.repository = repository;
         this.cache = cache;

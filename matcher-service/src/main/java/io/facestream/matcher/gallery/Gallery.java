@@ -26,10 +26,6 @@ public final class Gallery {
     private final Matching matching;
     private final Map<Long, Person> people = new ConcurrentHashMap<>();
 
-    public Gallery(String model) {
-        this(model, Matching.BEST_OF);
-    }
-
     public Gallery(String model, Matching matching) {
         this.model = model;
         this.matching = matching;
@@ -105,20 +101,17 @@ public final class Gallery {
         return mean;
     }
 
-    /** Cosine similarity of two unit vectors. */
-    public static float similarity(float[] a, float[] b) {
-        return dot(a, b);
-    }
 
     private static float similarity(Person person, float[] probe) {
         float best = -2f;
         for (float[] vector : person.vectors()) {
-            best = Math.max(best, dot(probe, vector));
+            best = Math.max(best, similarity(probe, vector));
         }
         return best;
     }
 
-    static float dot(float[] a, float[] b) {
+    /** Cosine similarity of two unit vectors: their dot product. */
+    public static float similarity(float[] a, float[] b) {
         if (a.length != b.length) {
             throw new IllegalArgumentException("vectors of different length: " + a.length + " and " + b.length);
         }

@@ -73,12 +73,12 @@ public final class PersonRepository {
                     }
                 }
                 connection.commit();
-                return new Enrolment(load(connection, stored[0], model), stored[1]);
+                return new Enrolment(state(connection, stored[0], model), stored[1]);
             } catch (SQLException e) {
                 connection.rollback();
                 long[] raced = storedBy(connection, frameId);
                 if (raced != null) {
-                    return new Enrolment(load(connection, raced[0], model), raced[1]);
+                    return new Enrolment(state(connection, raced[0], model), raced[1]);
                 }
                 throw e;
             }
@@ -91,7 +91,7 @@ public final class PersonRepository {
     public Optional<Enrolment> storedBy(String frameId, String model) {
         try (Connection connection = dataSource.getConnection()) {
             long[] stored = storedBy(connection, frameId);
-            return stored == null ? Optional.empty() : Optional.of(new Enrolment(load(connection, stored[0], model), stored[1]));
+            return stored == null ? Optional.empty() : Optional.of(new Enrolment(state(connection, stored[0], model), stored[1]));
         } catch (SQLException e) {
             throw new IllegalStateException("cannot read face: " + e.getMessage(), e);
         }
@@ -249,16 +249,6 @@ public final class PersonRepository {
                     return change;
                 }
             }
-        }
-    }
-
-    private static PersonChange load(Connection connection, long personId, String model) throws SQLException {
-        try (PreparedStatement st = connection.prepareStatement(
-                "select p.id, p.name, e.vector from person p join face_embedding e on e.person_id = p.id "
-                        + "where p.id = ? and e.model = ? order by e.id")) {
-            st.setLong(1, personId);
-            st.setString(2, model);
-            return collect(st, model).get(0);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.facestream.matcher.gallery;
 
+import static io.facestream.matcher.TestInfra.unit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
@@ -13,18 +14,6 @@ import io.facestream.schemas.PersonChangeKind;
 import io.facestream.schemas.Values;
 
 class GalleryTest {
-
-    static float[] unit(float... v) {
-        double norm = 0;
-        for (float x : v) {
-            norm += x * x;
-        }
-        float[] out = new float[v.length];
-        for (int i = 0; i < v.length; i++) {
-            out[i] = (float) (v[i] / Math.sqrt(norm));
-        }
-        return out;
-    }
 
     static PersonChange person(long id, float[]... faces) {
         List<List<Float>> embeddings = new ArrayList<>();
@@ -53,7 +42,7 @@ class GalleryTest {
 
     @Test
     void aDeletedOrRemovedPersonIsNeverTheBestMatch() {
-        Gallery gallery = new Gallery("m");
+        Gallery gallery = new Gallery("m", Gallery.Matching.BEST_OF);
         gallery.apply(person(1, unit(1, 0, 0)));
         gallery.apply(person(2, unit(0, 1, 0)));
         gallery.apply(PersonChange.newBuilder().setPersonId(1).setKind(PersonChangeKind.DELETE).setModel("m").setChangedAt(Instant.now()).build());
