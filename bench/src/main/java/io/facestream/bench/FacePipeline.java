@@ -3,7 +3,6 @@ package io.facestream.bench;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,7 +10,6 @@ import java.util.Map;
 import org.opencv.core.Mat;
 
 import io.facestream.face.Face;
-import io.facestream.face.FaceDetector;
 import io.facestream.face.FaceEmbedder;
 import io.facestream.face.ImageDecodeException;
 import io.facestream.face.Images;
@@ -23,19 +21,16 @@ import io.facestream.face.Images;
 final class FacePipeline {
 
     final List<Double> decodeMs = new ArrayList<>();
-    final List<Double> detectMs = new ArrayList<>();
     final List<Double> embedMs = new ArrayList<>();
-    private final FaceDetector detector;
+    /** The face each image yields with this detector, shared by every recognizer run with it. */
+    final CentralFaces faces;
     private final FaceEmbedder embedder;
     private final Map<Path, float[]> cache = new HashMap<>();
-    /** The face each image yields with this detector, shared by every recognizer run after it (null: none). */
-    private final Map<Path, Face> detections;
     int imagesWithoutFace;
 
-    FacePipeline(FaceDetector detector, FaceEmbedder embedder, Map<Path, Face> detections) {
-        this.detector = detector;
+    FacePipeline(CentralFaces faces, FaceEmbedder embedder) {
+        this.faces = faces;
         this.embedder = embedder;
-        this.detections = detections;
     }
 
     /** The embedding of the face nearest the image centre (the labelled one in LFW and CelebA), or null when none was found. */
@@ -49,17 +44,7 @@ final class FacePipeline {
             Mat image = Images.decode(Files.readAllBytes(path));
             long t1 = System.nanoTime();
             decodeMs.add((t1 - t0) / 1e6);
-            Face central;
-            if (detections.containsKey(path)) {
-                central = detections.get(path);
-            } else {
-                List<Face> faces = detector.detect(image);
-                detectMs.add((System.nanoTime() - t1) / 1e6);
-                double cx = image.cols() / 2.0, cy = image.rows() / 2.0;
-                central = faces.stream().min(Comparator.comparingDouble(
-                        f -> Math.hypot(f.x() + f.width() / 2 - cx, f.y() + f.height() / 2 - cy))).orElse(null);
-                detections.put(path, central);
-            }
+            Face central = faces.of(path, image).orElse(null);
             if (central == null) {
                 imagesWithoutFace++;
                 image.release();

@@ -101,16 +101,16 @@ public final class QualityBench {
             }
             String detectorLabel = detectorName + (scoreThresholds.containsKey(detectorName) ? "@" + settings.scoreThreshold() : "");
             try (FaceDetector detector = FaceDetectors.create(detectorName, models, settings)) {
+                CentralFaces faces = new CentralFaces(detector);
                 report.detection(detectorLabel + " (" + models.manifest().get(detectorName).licence() + ")",
-                        Detection.measure(detector, data, json.getParent().resolve("bench-images").resolve(detectorName)));
-                Map<Path, Face> detections = new HashMap<>();
+                        Detection.measure(detector, faces, data, json.getParent().resolve("bench-images").resolve(detectorName)));
                 // Flip rows only for the detectors named (all by default): flip doubles the embedding time of a run.
                 boolean flipRows = !options.containsKey("flip-detectors") || List.of(options.get("flip-detectors").split(",")).contains(detectorName);
                 for (String name : recognizers) {
                     for (boolean flip : flipRows ? flips : List.of(false)) {
                         Recognizer recognizer = Recognizer.byModelName(name);
                         try (FaceEmbedder embedder = OnnxFaceEmbedder.create(recognizer, models, flip)) {
-                            FacePipeline pipeline = new FacePipeline(detector, embedder, detections);
+                            FacePipeline pipeline = new FacePipeline(faces, embedder);
                             Map<String, Object> row = new LinkedHashMap<>();
                             row.put("detector", detectorLabel + " (" + models.manifest().get(detector.name()).licence() + ")");
                             row.put("recognizer", embedder.model() + " (" + models.manifest().get(name).licence() + ")");
@@ -149,7 +149,7 @@ public final class QualityBench {
     record Speed(double decodeMedianMs, double decodeP95Ms, double detectMedianMs, double detectP95Ms, double embedMedianMs, double embedP95Ms) {
         static Speed of(FacePipeline p) {
             return new Speed(Metrics.percentile(p.decodeMs, 0.5), Metrics.percentile(p.decodeMs, 0.95),
-                    Metrics.percentile(p.detectMs, 0.5), Metrics.percentile(p.detectMs, 0.95),
+                    Metrics.percentile(p.faces.detectMs, 0.5), Metrics.percentile(p.faces.detectMs, 0.95),
                     Metrics.percentile(p.embedMs, 0.5), Metrics.percentile(p.embedMs, 0.95));
         }
     }
@@ -353,12 +353,13 @@ public final class QualityBench {
 
     /** Share of labelled single-face photos where a face is found, exact counts on group photos, and annotated PNGs to look at. */
     record Detection(int lfwImages, int lfwFound, List<String> groups) {
-        static Detection measure(FaceDetector detector, Path data, Path pictures) throws Exception {
+        /** LFW through the shared {@link CentralFaces}, so the recognizers' passes reuse these detections; group photos in full. */
+        static Detection measure(FaceDetector detector, CentralFaces central, Path data, Path pictures) throws Exception {
             int images = 0, found = 0;
             for (PairList.Labelled photo : PairList.identities(data.resolve("lfw/identities.csv"), data.resolve("lfw"))) {
                 Mat image = Images.decode(Files.readAllBytes(photo.image()));
                 images++;
-                found += detector.detect(image).isEmpty() ? 0 : 1;
+                found += central.of(photo.image(), image).isPresent() ? 1 : 0;
                 image.release();
             }
             Files.createDirectories(pictures);

@@ -72,7 +72,7 @@ final class Report {
                     e.people(), e.probes(), 100 * e.bestOfRank1(), 100 * e.templateRank1(), 100 * e.bestOfAccept(), 100 * e.templateAccept()));
         }
         md.append("\n## Speed on this CPU (one thread)\n\n");
-        md.append("Detection is timed on the first recognizer's pass for each detector (later passes reuse its faces).\n\n");
+        md.append("Each image is detected once per detector; every recognizer's row shows that detector's times.\n\n");
         md.append("| detector | recognizer | decode ms/image p50 / p95 | detect ms/image p50 / p95 | align+embed ms/face p50 / p95 |\n|---|---|---|---|---|\n");
         for (Map<String, Object> row : rows) {
             QualityBench.Speed s = (QualityBench.Speed) row.get("speed");

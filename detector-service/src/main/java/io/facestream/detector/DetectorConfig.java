@@ -12,8 +12,7 @@ import io.facestream.schemas.Settings;
 public record DetectorConfig(String bootstrapServers, String applicationId, int streamThreads, String detector, float scoreThreshold) {
 
     public static DetectorConfig fromEnvironment() {
-        String detector = Settings.get("FACESTREAM_DETECTOR",
-                ModelPack.parse(Settings.get("FACESTREAM_MODEL_PACK", ModelPack.RESEARCH.value())).detector());
+        String detector = Settings.get("FACESTREAM_DETECTOR", ModelPack.named(Settings.get("FACESTREAM_MODEL_PACK", null)).detector());
         return new DetectorConfig(
                 Settings.kafkaBootstrapServers(),
                 Settings.get("FACESTREAM_DETECTOR_APPLICATION_ID", "facestream-detector"),

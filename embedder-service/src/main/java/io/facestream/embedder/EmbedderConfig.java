@@ -11,15 +11,12 @@ import io.facestream.schemas.Settings;
 public record EmbedderConfig(String bootstrapServers, String applicationId, int streamThreads, String recognizer, boolean flip) {
 
     public static EmbedderConfig fromEnvironment() {
+        ModelPack pack = ModelPack.named(Settings.get("FACESTREAM_MODEL_PACK", null));
         return new EmbedderConfig(
                 Settings.kafkaBootstrapServers(),
                 Settings.get("FACESTREAM_EMBEDDER_APPLICATION_ID", "facestream-embedder"),
                 Settings.getInt("FACESTREAM_STREAM_THREADS", 1),
-                Settings.get("FACESTREAM_RECOGNIZER", pack().recognizer().modelName()),
-                Boolean.parseBoolean(Settings.get("FACESTREAM_FLIP", String.valueOf(pack().flip()))));
-    }
-
-    static ModelPack pack() {
-        return ModelPack.parse(Settings.get("FACESTREAM_MODEL_PACK", ModelPack.RESEARCH.value()));
+                Settings.get("FACESTREAM_RECOGNIZER", pack.recognizer().modelName()),
+                Boolean.parseBoolean(Settings.get("FACESTREAM_FLIP", String.valueOf(pack.flip()))));
     }
 }

@@ -44,6 +44,11 @@ public enum ModelPack {
         return name().toLowerCase(Locale.ROOT);
     }
 
+    /** The pack a setting names, or the default, {@link #RESEARCH}, when it is unset. */
+    public static ModelPack named(String value) {
+        return value == null || value.isBlank() ? RESEARCH : parse(value);
+    }
+
     public static ModelPack parse(String value) {
         return Arrays.stream(values()).filter(p -> p.value().equals(value.strip().toLowerCase(Locale.ROOT))).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("unknown model pack '" + value + "'; packs: "

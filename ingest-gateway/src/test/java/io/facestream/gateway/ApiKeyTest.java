@@ -81,6 +81,12 @@ class ApiKeyTest {
         });
     }
 
+    Answer createKey(String json) {
+        return RestClient.create("http://127.0.0.1:" + port).post().uri("/api/keys").header("X-API-Key", TestKeys.ADMIN)
+                .contentType(MediaType.APPLICATION_JSON).body(json)
+                .exchange((req, response) -> new Answer(response.getStatusCode().value(), JSON.readTree(response.getBody().readAllBytes()), null));
+    }
+
     @Test
     void everyRouteRefusesAMissingOrUnknownKeyWith401() {
         for (Route route : ROUTES) {
@@ -123,9 +129,7 @@ class ApiKeyTest {
 
     @Test
     void keysAreCreatedShownOnceAndRevoked() {
-        Answer created = RestClient.create("http://127.0.0.1:" + port).post().uri("/api/keys").header("X-API-Key", TestKeys.ADMIN)
-                .contentType(MediaType.APPLICATION_JSON).body("{\"name\": \"door camera\", \"scopes\": [\"recognize\"]}")
-                .exchange((req, response) -> new Answer(response.getStatusCode().value(), JSON.readTree(response.getBody().readAllBytes()), null));
+        Answer created = createKey("{\"name\": \"door camera\", \"scopes\": [\"recognize\"]}");
         assertThat(created.status()).isEqualTo(201);
         String key = created.body().get("key").asText();
         long id = created.body().get("stored").get("id").asLong();
@@ -138,9 +142,7 @@ class ApiKeyTest {
         assertThat(call(new Route(HttpMethod.DELETE, "/api/keys/" + id, Scope.ADMIN), TestKeys.ADMIN).status()).isEqualTo(204);
         assertThat(call(new Route(HttpMethod.POST, "/api/recognition/detect", Scope.RECOGNIZE), key).status()).isEqualTo(401);
 
-        Answer badScope = RestClient.create("http://127.0.0.1:" + port).post().uri("/api/keys").header("X-API-Key", TestKeys.ADMIN)
-                .contentType(MediaType.APPLICATION_JSON).body("{\"name\": \"x\", \"scopes\": [\"root\"]}")
-                .exchange((req, response) -> new Answer(response.getStatusCode().value(), JSON.readTree(response.getBody().readAllBytes()), null));
+        Answer badScope = createKey("{\"name\": \"x\", \"scopes\": [\"root\"]}");
         assertThat(badScope.status()).isEqualTo(400);
         assertThat(badScope.body().get("error").asText()).isEqualTo("invalid_scopes");
     }

@@ -61,10 +61,7 @@ public class PeopleController {
         if (page < 0 || size < 1 || size > MAX_PAGE_SIZE) {
             throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_request", "page must be 0 or more and size between 1 and " + MAX_PAGE_SIZE);
         }
-        if (name != null && (name.length() > Names.MAX_LENGTH || name.chars().anyMatch(Character::isISOControl))) {
-            throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_name", "the name filter must be printable and at most " + Names.MAX_LENGTH + " characters");
-        }
-        return people.list(name, page, size);
+        return people.list(name == null || name.isBlank() ? null : Names.valid(name, "name"), page, size);
     }
 
     @GetMapping("/{id}")

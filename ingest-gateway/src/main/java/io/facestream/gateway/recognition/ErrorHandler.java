@@ -2,7 +2,6 @@ package io.facestream.gateway.recognition;
 
 import java.util.Locale;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.TimeoutException;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
@@ -106,12 +105,7 @@ public class ErrorHandler {
 
     @ExceptionHandler(CompletionException.class)
     ResponseEntity<ErrorResponse> pipeline(CompletionException e) {
-        if (e.getCause() instanceof TimeoutException) {
-            return answer(HttpStatus.GATEWAY_TIMEOUT, "timeout", e.getCause().getMessage());
-        }
-        if (e.getCause() instanceof ApiException api) {
-            return api(api);
-        }
+        // PipelineClient.request already turned a timeout into a 504; what remains is a failure to send.
         log.error("the pipeline failed", e.getCause());
         return answer(HttpStatus.INTERNAL_SERVER_ERROR, "internal", "the pipeline failed");
     }
