@@ -59,12 +59,4 @@ final class FacePipeline {
             throw new IllegalStateException("cannot read " + path + ": " + e.getMessage(), e);
         }
     }
-
-    static double dot(float[] a, float[] b) {
-        double s = 0;
-        for (int i = 0; i < a.length; i++) {
-            s += a[i] * b[i];
-        }
-        return s;
-    }
 }

@@ -19,13 +19,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
 import io.facestream.face.DetectorSettings;
-import io.facestream.face.FaceDetectors;
+import io.facestream.face.Detector;
 import io.facestream.face.Face;
 import io.facestream.face.FaceDetector;
 import io.facestream.face.FaceEmbedder;
 import io.facestream.face.Images;
 import io.facestream.face.OnnxFaceEmbedder;
 import io.facestream.face.Recognizer;
+import io.facestream.face.Vectors;
 import io.facestream.models.ModelStore;
 
 /**
@@ -74,7 +75,7 @@ public final class QualityBench {
                     Path.of(options.getOrDefault("identity-images", "."))));
         }
         List<String> recognizers = List.of(options.getOrDefault("recognizers", "arcface-mbf-int8,mobilefacenet-128,dlib-resnet-128").split(","));
-        List<String> detectors = List.of(options.getOrDefault("detectors", String.join(",", FaceDetectors.NAMES)).split(","));
+        List<String> detectors = List.of(options.getOrDefault("detectors", String.join(",", Detector.names())).split(","));
         // Flip averaging doubles embedding time; measure it where it could pay off.
         List<Boolean> flips = switch (options.getOrDefault("flip", "both")) {
             case "on" -> List.of(true);
@@ -95,12 +96,13 @@ public final class QualityBench {
         ModelStore models = ModelStore.fromEnvironment();
         Report report = new Report(String.join(" ", args));
         for (String detectorName : detectors) {
-            DetectorSettings settings = FaceDetectors.defaultSettings(detectorName);
+            Detector known = Detector.named(detectorName);
+            DetectorSettings settings = known.defaultSettings();
             if (scoreThresholds.containsKey(detectorName)) {
                 settings = settings.withScoreThreshold(scoreThresholds.get(detectorName));
             }
             String detectorLabel = detectorName + (scoreThresholds.containsKey(detectorName) ? "@" + settings.scoreThreshold() : "");
-            try (FaceDetector detector = FaceDetectors.create(detectorName, models, settings)) {
+            try (FaceDetector detector = known.create(models, settings)) {
                 CentralFaces faces = new CentralFaces(detector);
                 report.detection(detectorLabel + " (" + models.manifest().get(detectorName).licence() + ")",
                         Detection.measure(detector, faces, data, json.getParent().resolve("bench-images").resolve(detectorName)));
@@ -162,7 +164,7 @@ public final class QualityBench {
             for (int i = 0; i < pairs.size(); i++) {
                 float[] a = pipeline.embedding(pairs.get(i).first());
                 float[] b = pipeline.embedding(pairs.get(i).second());
-                similarity[i] = a == null || b == null ? Double.NaN : FacePipeline.dot(a, b);
+                similarity[i] = a == null || b == null ? Double.NaN : Vectors.dot(a, b);
                 failures += a == null || b == null ? 1 : 0;
                 same[i] = pairs.get(i).same();
             }
@@ -196,7 +198,7 @@ public final class QualityBench {
             int n = 0;
             for (int i = 0; i < vectors.size(); i++) {
                 for (int j = i + 1; j < vectors.size(); j++) {
-                    double s = FacePipeline.dot(vectors.get(i), vectors.get(j));
+                    double s = Vectors.dot(vectors.get(i), vectors.get(j));
                     if (identities.get(i).equals(identities.get(j))) {
                         genuine.add(s);
                     } else {
@@ -253,7 +255,7 @@ public final class QualityBench {
                 int best = best(gallery, v);
                 if (best >= 0 && galleryIds.get(best).equals(probeIds.get(i))) {
                     rank1++;
-                    if (FacePipeline.dot(v, gallery.get(best)) >= threshold) {
+                    if (Vectors.dot(v, gallery.get(best)) >= threshold) {
                         trueAccept++;
                     }
                 }
@@ -262,7 +264,7 @@ public final class QualityBench {
             for (Path stranger : strangers) {
                 float[] v = pipeline.embedding(stranger);
                 int best = best(gallery, v);
-                if (best >= 0 && FacePipeline.dot(v, gallery.get(best)) >= threshold) {
+                if (best >= 0 && Vectors.dot(v, gallery.get(best)) >= threshold) {
                     falseAccept++;
                 }
             }
@@ -277,7 +279,7 @@ public final class QualityBench {
             int best = -1;
             double bestSimilarity = Double.NEGATIVE_INFINITY;
             for (int g = 0; g < gallery.size(); g++) {
-                double s = FacePipeline.dot(probe, gallery.get(g));
+                double s = Vectors.dot(probe, gallery.get(g));
                 if (s > bestSimilarity) {
                     bestSimilarity = s;
                     best = g;
@@ -308,11 +310,9 @@ public final class QualityBench {
                 if (vectors.isEmpty()) {
                     continue;
                 }
-                float[] mean = new float[vectors.get(0).length];
-                vectors.forEach(v -> { for (int i = 0; i < mean.length; i++) { mean[i] += v[i]; } });
                 ids.add(entry.getKey());
                 enrolled.add(vectors);
-                templates.add(io.facestream.face.Vectors.l2normalize(mean));
+                templates.add(Vectors.meanDirection(vectors));
                 for (Path probe : entry.getValue().subList(2, entry.getValue().size())) {
                     probeIds.add(entry.getKey());
                     probes.add(pipeline.embedding(probe));
@@ -328,13 +328,13 @@ public final class QualityBench {
                 double bestSim = -2, templateSim = -2;
                 for (int g = 0; g < ids.size(); g++) {
                     for (float[] v : enrolled.get(g)) {
-                        double s = FacePipeline.dot(probe, v);
+                        double s = Vectors.dot(probe, v);
                         if (s > bestSim) {
                             bestSim = s;
                             best = g;
                         }
                     }
-                    double t = FacePipeline.dot(probe, templates.get(g));
+                    double t = Vectors.dot(probe, templates.get(g));
                     if (t > templateSim) {
                         templateSim = t;
                         template = g;

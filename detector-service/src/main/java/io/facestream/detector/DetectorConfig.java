@@ -1,13 +1,12 @@
 package io.facestream.detector;
 
-import io.facestream.face.DetectorSettings;
-import io.facestream.face.FaceDetectors;
+import io.facestream.face.Detector;
 import io.facestream.face.ModelPack;
 import io.facestream.schemas.Settings;
 
 /**
  * @param detector       manifest name of the detection model
- * @param scoreThreshold minimum detector score; each detector's default is explained in {@link DetectorSettings}
+ * @param scoreThreshold minimum detector score; each detector's default is explained in {@link Detector}
  */
 public record DetectorConfig(String bootstrapServers, String applicationId, int streamThreads, String detector, float scoreThreshold) {
 
@@ -19,6 +18,6 @@ public record DetectorConfig(String bootstrapServers, String applicationId, int 
                 Settings.getInt("FACESTREAM_STREAM_THREADS", 1),
                 detector,
                 // Scores are on each detector's own scale, so its own default applies unless set.
-                Settings.getFloat("FACESTREAM_DETECTION_SCORE_THRESHOLD", FaceDetectors.defaultSettings(detector).scoreThreshold()));
+                Settings.getFloat("FACESTREAM_DETECTION_SCORE_THRESHOLD", Detector.named(detector).defaultSettings().scoreThreshold()));
     }
 }

@@ -5,8 +5,7 @@ import java.time.Duration;
 import org.apache.kafka.streams.KafkaStreams;
 
 import io.facestream.face.FaceDetector;
-import io.facestream.face.FaceDetectors;
-import io.facestream.face.FaceQuality;
+import io.facestream.face.Detector;
 import io.facestream.models.ModelStore;
 import io.facestream.schemas.PipelineStreams;
 import io.facestream.schemas.TopicBootstrap;
@@ -18,10 +17,10 @@ public final class DetectorService implements AutoCloseable {
     private final KafkaStreams streams;
 
     private DetectorService(DetectorConfig config, ModelStore models) {
-        detector = FaceDetectors.create(config.detector(), models,
-                FaceDetectors.defaultSettings(config.detector()).withScoreThreshold(config.scoreThreshold()));
+        Detector chosen = Detector.named(config.detector());
+        detector = chosen.create(models, chosen.defaultSettings().withScoreThreshold(config.scoreThreshold()));
         TopicBootstrap.ensureTopics(config.bootstrapServers());
-        streams = PipelineStreams.start(DetectorTopology.build(new FrameDetector(detector, FaceQuality.Rules.forDetector(config.detector()))),
+        streams = PipelineStreams.start(DetectorTopology.build(new FrameDetector(detector, chosen.enrolmentRules())),
                 PipelineStreams.properties(config.applicationId(), config.bootstrapServers(), config.streamThreads()), Duration.ofSeconds(60));
     }
 

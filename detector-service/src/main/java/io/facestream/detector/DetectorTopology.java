@@ -17,7 +17,7 @@ import io.facestream.schemas.DeadLetters;
 import io.facestream.schemas.DetectedFrame;
 import io.facestream.schemas.Frame;
 import io.facestream.schemas.PipelineError;
-import io.facestream.schemas.Results;
+import io.facestream.schemas.ErrorCode;
 import io.facestream.schemas.SourceKind;
 import io.facestream.schemas.Topics;
 
@@ -48,7 +48,7 @@ public final class DetectorTopology {
     private static boolean isPoison(Detection detection) {
         PipelineError error = detection.result().getError();
         return error != null && detection.frame().getHeader().getSourceKind() == SourceKind.CAMERA
-                && (Results.INVALID_IMAGE.equals(error.getCode()) || Results.INVALID_REQUEST.equals(error.getCode()));
+                && (ErrorCode.INVALID_IMAGE.is(error) || ErrorCode.INVALID_REQUEST.is(error));
     }
 
     /** The frame as it arrived, with the same headers {@link DeadLetters} writes for unreadable records. */
@@ -83,7 +83,7 @@ public final class DetectorTopology {
             return detector.detect(frame);
         } catch (RuntimeException e) {
             return DetectedFrame.newBuilder().setHeader(frame.getHeader())
-                    .setError(Results.error(Results.INTERNAL, "detection failed: " + e.getMessage())).build();
+                    .setError(ErrorCode.INTERNAL.error("detection failed: " + e.getMessage())).build();
         }
     }
 }

@@ -17,7 +17,8 @@ import io.facestream.schemas.DetectedFrame;
 import io.facestream.schemas.Frame;
 import io.facestream.schemas.FrameHeader;
 import io.facestream.schemas.Point;
-import io.facestream.schemas.Results;
+import io.facestream.schemas.ErrorCode;
+import io.facestream.schemas.Operations;
 import io.facestream.schemas.Values;
 
 /** Finds the faces of one frame, and judges each one's fitness for enrolment where the pixels are. */
@@ -35,20 +36,15 @@ public final class FrameDetector {
         FrameHeader header = frame.getHeader();
         DetectedFrame.Builder out = DetectedFrame.newBuilder().setHeader(header);
         if (frame.getImage() == null) {
-            boolean needsNoImage = switch (header.getOperation()) {
-                case PING, REMOVE_FACE, RENAME, ERASE -> true;
-                case REGISTER, ADD_FACE -> header.getFaceId() != null;
-                default -> false;
-            };
-            return needsNoImage ? out.build()
-                    : out.setError(Results.error(Results.INVALID_REQUEST, "the frame carries no image")).build();
+            return !Operations.needsImage(header) ? out.build()
+                    : out.setError(ErrorCode.INVALID_REQUEST.error("the frame carries no image")).build();
         }
         byte[] bytes = Values.bytes(frame.getImage());
         Mat image;
         try {
             image = Images.decode(bytes);
         } catch (ImageDecodeException e) {
-            return out.setError(Results.error(Results.INVALID_IMAGE, e.getMessage())).build();
+            return out.setError(ErrorCode.INVALID_IMAGE.error(e.getMessage())).build();
         }
         try {
             List<DetectedFace> faces = detector.detect(image).stream().map(face -> toRecord(face, FaceQuality.assess(image, face, rules))).toList();

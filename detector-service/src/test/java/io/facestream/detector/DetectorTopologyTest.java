@@ -15,7 +15,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import io.facestream.face.DetectorSettings;
+import io.facestream.face.Detector;
 import io.facestream.face.FaceDetector;
 import io.facestream.face.FaceQuality;
 import io.facestream.face.TestData;
@@ -38,7 +38,7 @@ class DetectorTopologyTest {
 
     @BeforeAll
     static void start() {
-        yunet = YuNetDetector.create(ModelStore.fromEnvironment(), DetectorSettings.defaults());
+        yunet = YuNetDetector.create(ModelStore.fromEnvironment(), Detector.YUNET.defaultSettings());
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "detector-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");

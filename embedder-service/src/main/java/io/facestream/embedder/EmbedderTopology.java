@@ -7,7 +7,7 @@ import org.apache.kafka.streams.kstream.Produced;
 
 import io.facestream.schemas.DetectedFrame;
 import io.facestream.schemas.EmbeddedFrame;
-import io.facestream.schemas.Results;
+import io.facestream.schemas.ErrorCode;
 import io.facestream.schemas.Topics;
 
 /** detected faces → embeddings. */
@@ -29,7 +29,7 @@ public final class EmbedderTopology {
             return embedder.embed(frame);
         } catch (RuntimeException e) {
             return EmbeddedFrame.newBuilder().setHeader(frame.getHeader())
-                    .setError(Results.error(Results.INTERNAL, "embedding failed: " + e.getMessage())).build();
+                    .setError(ErrorCode.INTERNAL.error("embedding failed: " + e.getMessage())).build();
         }
     }
 }

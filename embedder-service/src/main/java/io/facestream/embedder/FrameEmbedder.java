@@ -14,7 +14,7 @@ import io.facestream.schemas.DetectedFrame;
 import io.facestream.schemas.EmbeddedFrame;
 import io.facestream.schemas.FaceEmbedding;
 import io.facestream.schemas.Point;
-import io.facestream.schemas.Results;
+import io.facestream.schemas.ErrorCode;
 import io.facestream.schemas.Values;
 
 /** Turns every detected face of a frame into an embedding; the image itself goes no further. */
@@ -37,7 +37,7 @@ public final class FrameEmbedder {
             // Aligned from the full-resolution image the detector saw, not from a crop.
             image = Images.decode(Values.bytes(frame.getImage()));
         } catch (ImageDecodeException e) {
-            return out.setError(Results.error(Results.INVALID_IMAGE, e.getMessage())).build();
+            return out.setError(ErrorCode.INVALID_IMAGE.error(e.getMessage())).build();
         }
         try {
             List<FaceEmbedding> faces = new ArrayList<>(frame.getFaces().size());

@@ -20,7 +20,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.Test;
 import org.opencv.core.Mat;
 
-import io.facestream.face.DetectorSettings;
+import io.facestream.face.Detector;
 import io.facestream.face.Face;
 import io.facestream.face.FaceDetector;
 import io.facestream.face.Images;
@@ -46,7 +46,7 @@ class EmbedderTopologyTest {
 
     @BeforeAll
     static void loadDetector() {
-        yunet = YuNetDetector.create(ModelStore.fromEnvironment(), DetectorSettings.defaults());
+        yunet = YuNetDetector.create(ModelStore.fromEnvironment(), Detector.YUNET.defaultSettings());
     }
 
     @AfterAll

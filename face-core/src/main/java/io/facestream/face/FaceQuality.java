@@ -32,23 +32,10 @@ public record FaceQuality(float interEyeDistance, float sharpness, float yaw, fl
             return new Rules(20f, 20f, 0.40f, 0.85f);
         }
 
-        /**
-         * Detector scores are on each detector's own scale: SCRFD gives LFW faces a median of 0.82 (scores never
-         * pass about 0.92) and reports non-faces under 0.5, RetinaFace gives real faces at least 0.992. The limit
-         * sits below most real faces of each and above its false boxes.
-         */
-        public static Rules forDetector(String detector) {
-            Rules yunet = defaults();
-            return switch (detector) {
-                case "scrfd-500m", "scrfd-2.5g" -> new Rules(yunet.minInterEyeDistance(), yunet.minSharpness(), yunet.maxYaw(), 0.6f);
-                case "retinaface-mnet025" -> new Rules(yunet.minInterEyeDistance(), yunet.minSharpness(), yunet.maxYaw(), 0.95f);
-                default -> yunet;
-            };
+        /** Detector scores are on each detector's own scale: {@link Detector#enrolmentRules()} sets each one's limit. */
+        public Rules withMinScore(float score) {
+            return new Rules(minInterEyeDistance, minSharpness, maxYaw, score);
         }
-    }
-
-    public boolean fit() {
-        return issues.isEmpty();
     }
 
     public static FaceQuality assess(Mat bgr, Face face, Rules rules) {

@@ -90,7 +90,7 @@ public final class OnnxFaceEmbedder implements FaceEmbedder {
     /** Flip averaging changes the vectors, so it is part of the model's name: its gallery is kept apart. */
     @Override
     public String model() {
-        return flip ? recognizer.modelName() + "+flip" : recognizer.modelName();
+        return new EmbeddingModel(recognizer, flip).name();
     }
 
     @Override

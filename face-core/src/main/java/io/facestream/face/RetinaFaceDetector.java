@@ -46,7 +46,7 @@ public final class RetinaFaceDetector implements FaceDetector {
     }
 
     public static RetinaFaceDetector create(ModelStore models, DetectorSettings settings) {
-        return Onnx.open(models.path("retinaface-mnet025"), session -> new RetinaFaceDetector(session, settings));
+        return Onnx.open(models.path(Detector.RETINAFACE_MNET025.modelName()), session -> new RetinaFaceDetector(session, settings));
     }
 
     /** As biubug6's PriorBox: feature maps in row-major order, then cells in row-major order, then the min sizes. */
@@ -98,7 +98,7 @@ public final class RetinaFaceDetector implements FaceDetector {
 
     @Override
     public String name() {
-        return "retinaface-mnet025";
+        return Detector.RETINAFACE_MNET025.modelName();
     }
 
     public DetectorSettings settings() {

@@ -1,6 +1,8 @@
 package io.facestream.face;
 
-/** Embedding arithmetic. */
+import java.util.List;
+
+/** Embedding arithmetic: the one home of it for the face code, the matcher's galleries and the bench. */
 public final class Vectors {
 
     private Vectors() {
@@ -32,5 +34,28 @@ public final class Vectors {
             nb += (double) b[i] * b[i];
         }
         return na == 0 || nb == 0 ? 0f : (float) (dot / Math.sqrt(na * nb));
+    }
+
+    /** Cosine similarity of two unit vectors: their dot product (the matcher compares every probe with every gallery face this way). */
+    public static float dot(float[] a, float[] b) {
+        if (a.length != b.length) {
+            throw new IllegalArgumentException("vectors of different dimension: " + a.length + " and " + b.length);
+        }
+        double sum = 0;
+        for (int i = 0; i < a.length; i++) {
+            sum += a[i] * b[i];
+        }
+        return (float) sum;
+    }
+
+    /** The mean of unit vectors, scaled to unit length: one template standing for several faces of a person. */
+    public static float[] meanDirection(List<float[]> vectors) {
+        float[] mean = new float[vectors.get(0).length];
+        for (float[] vector : vectors) {
+            for (int i = 0; i < mean.length; i++) {
+                mean[i] += vector[i];
+            }
+        }
+        return l2normalize(mean);
     }
 }

@@ -31,7 +31,7 @@ public final class YuNetDetector implements FaceDetector {
     }
 
     public static YuNetDetector create(ModelStore models, DetectorSettings settings) {
-        return Onnx.open(models.path("yunet"), session -> new YuNetDetector(session, settings));
+        return Onnx.open(models.path(Detector.YUNET.modelName()), session -> new YuNetDetector(session, settings));
     }
 
     private void checkModel() {
@@ -48,7 +48,7 @@ public final class YuNetDetector implements FaceDetector {
 
     @Override
     public String name() {
-        return "yunet";
+        return Detector.YUNET.modelName();
     }
 
     public DetectorSettings settings() {

@@ -69,7 +69,7 @@ class FaceQualityTest {
     void withTheResearchPacksDetectorGoodPhotosPassAndABlurredOneIsRefused() throws Exception {
         // SCRFD scores faces lower than YuNet (LFW median 0.82): YuNet's 0.85 score rule would refuse most of them.
         String detector = ModelPack.RESEARCH.detector();
-        FaceQuality.Rules rules = FaceQuality.Rules.forDetector(detector);
+        FaceQuality.Rules rules = Detector.named(detector).enrolmentRules();
         assertThat(rules.minScore()).isLessThan(RULES.minScore());
         for (String path : List.of("refs/obama/obama.jpg", "refs/biden/biden.jpg", "refs/kit_harington/john1.jpeg", "refs/rose_leslie/img1.jpg")) {
             assertThat(central(photo(path), SharedModels.detector(detector), rules).issues()).as(path).isEmpty();

@@ -77,7 +77,7 @@ class RetinaFaceDetectorTest {
 
     @Test
     void refusesAnInputSizeTheFixedModelCannotTake() {
-        assertThatThrownBy(() -> RetinaFaceDetector.create(ModelStore.fromEnvironment(), DetectorSettings.retinaFace().withInputSize(320)))
+        assertThatThrownBy(() -> RetinaFaceDetector.create(ModelStore.fromEnvironment(), Detector.RETINAFACE_MNET025.defaultSettings().withInputSize(320)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("320");
     }
 

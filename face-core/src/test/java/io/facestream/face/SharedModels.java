@@ -23,17 +23,17 @@ final class SharedModels {
 
     static synchronized YuNetDetector detector() {
         if (detector == null) {
-            detector = YuNetDetector.create(ModelStore.fromEnvironment(), DetectorSettings.defaults());
+            detector = YuNetDetector.create(ModelStore.fromEnvironment(), Detector.YUNET.defaultSettings());
         }
         return detector;
     }
 
-    /** A detector of {@link FaceDetectors} by name, with its default settings. */
+    /** A detector of {@link Detector} by name, with its default settings. */
     static synchronized FaceDetector detector(String name) {
         if (name.equals("yunet")) {
             return detector();
         }
-        return DETECTORS.computeIfAbsent(name, n -> FaceDetectors.create(n, ModelStore.fromEnvironment()));
+        return DETECTORS.computeIfAbsent(name, n -> Detector.named(n).create(ModelStore.fromEnvironment()));
     }
 
     static synchronized OnnxFaceEmbedder embedder(Recognizer recognizer) {

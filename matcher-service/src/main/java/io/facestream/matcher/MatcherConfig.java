@@ -2,6 +2,8 @@ package io.facestream.matcher;
 
 import java.util.Map;
 
+import io.facestream.face.EmbeddingModel;
+import io.facestream.face.Recognizer;
 import io.facestream.matcher.gallery.Gallery;
 import io.facestream.schemas.Settings;
 
@@ -22,7 +24,7 @@ public record MatcherConfig(
         String redisUrl,
         String redisPrefix,
         int recentFaceSeconds,
-        Map<String, Float> thresholds) {
+        Map<EmbeddingModel, Float> thresholds) {
 
     /**
      * From docs/quality.md: the similarity that 1 in 10,000 impostor pairs reaches (1.9 million pairs of
@@ -31,13 +33,13 @@ public record MatcherConfig(
      * point accepts barely more genuine pairs but, summed over a 760-person gallery, let about half of
      * all strangers through instead of 8 %.
      */
-    public static final Map<String, Float> CALIBRATED_THRESHOLDS = Map.of(
-            "arcface-mbf-int8", 0.289f,
-            "arcface-mbf-int8+flip", 0.292f,
-            "mobilefacenet-128", 0.410f,
-            "mobilefacenet-128+flip", 0.413f,
-            "dlib-resnet-128", 0.941f,
-            "dlib-resnet-128+flip", 0.944f);
+    public static final Map<EmbeddingModel, Float> CALIBRATED_THRESHOLDS = Map.of(
+            new EmbeddingModel(Recognizer.ARCFACE_MBF_INT8, false), 0.289f,
+            new EmbeddingModel(Recognizer.ARCFACE_MBF_INT8, true), 0.292f,
+            new EmbeddingModel(Recognizer.MOBILEFACENET_128, false), 0.410f,
+            new EmbeddingModel(Recognizer.MOBILEFACENET_128, true), 0.413f,
+            new EmbeddingModel(Recognizer.DLIB_RESNET_128, false), 0.941f,
+            new EmbeddingModel(Recognizer.DLIB_RESNET_128, true), 0.944f);
 
     /**
      * From docs/quality.md, "Enrolment": with several photos per person, dlib's ResNet accepted clearly more
@@ -45,13 +47,13 @@ public record MatcherConfig(
      * threshold, with YuNet); for the other recognizers the two were within a probe or two, and the closest
      * face stays.
      */
-    public Gallery.Matching matching(String model) {
-        return model.startsWith("dlib-resnet-128") ? Gallery.Matching.MEAN_TEMPLATE : Gallery.Matching.BEST_OF;
+    public Gallery.Matching matching(EmbeddingModel model) {
+        return model.recognizer() == Recognizer.DLIB_RESNET_128 ? Gallery.Matching.MEAN_TEMPLATE : Gallery.Matching.BEST_OF;
     }
 
     public static MatcherConfig fromEnvironment() {
         String override = Settings.get("FACESTREAM_MATCH_THRESHOLD", null);
-        Map<String, Float> thresholds = CALIBRATED_THRESHOLDS;
+        Map<EmbeddingModel, Float> thresholds = CALIBRATED_THRESHOLDS;
         if (override != null) {
             float value = Float.parseFloat(override);
             thresholds = CALIBRATED_THRESHOLDS.keySet().stream().collect(java.util.stream.Collectors.toMap(model -> model, model -> value));
@@ -70,16 +72,12 @@ public record MatcherConfig(
                 thresholds);
     }
 
+    /** @param model the model name a vector travels with ({@link EmbeddingModel#name()}) */
     public float threshold(String model) {
-        Float value = thresholds.get(model);
+        Float value = thresholds.get(EmbeddingModel.parse(model));
         if (value == null) {
             throw new IllegalArgumentException("no calibrated threshold for model " + model);
         }
         return value;
-    }
-
-    public MatcherConfig withRecentFaceSeconds(int seconds) {
-        return new MatcherConfig(bootstrapServers, applicationId, streamThreads, databaseUrl, databaseUser, databasePassword,
-                databaseSchema, redisUrl, redisPrefix, seconds, thresholds);
     }
 }

@@ -9,7 +9,7 @@ import org.apache.kafka.streams.kstream.Produced;
 
 import io.facestream.schemas.EmbeddedFrame;
 import io.facestream.schemas.MatchResult;
-import io.facestream.schemas.Results;
+import io.facestream.schemas.ErrorCode;
 import io.facestream.schemas.Topics;
 
 /** embeddings → a result for every frame, and person changes for every registration, added or removed face, rename and erasure. */
@@ -20,10 +20,10 @@ public final class MatcherTopology {
 
     public static Topology build(FrameMatcher matcher) {
         StreamsBuilder builder = new StreamsBuilder();
-        KStream<String, FrameMatcher.Outcome> outcomes = builder
+        KStream<String, Outcome> outcomes = builder
                 .stream(Topics.EMBEDDINGS.name(), Consumed.with(Topics.EMBEDDINGS.keySerde(), Topics.EMBEDDINGS.valueSerde()))
                 .mapValues(frame -> handle(matcher, frame));
-        outcomes.mapValues(FrameMatcher.Outcome::result)
+        outcomes.mapValues(Outcome::result)
                 .to(Topics.MATCH_RESULTS.name(), Produced.with(Topics.MATCH_RESULTS.keySerde(), Topics.MATCH_RESULTS.valueSerde()));
         outcomes.flatMap((key, outcome) -> outcome.changes().stream()
                         .map(change -> KeyValue.pair(change.getModel() + "/" + change.getPersonId(), change)).toList())
@@ -32,13 +32,13 @@ public final class MatcherTopology {
     }
 
     /** A frame that cannot be handled still gets an answer, so its client is not left waiting for a timeout. */
-    private static FrameMatcher.Outcome handle(FrameMatcher matcher, EmbeddedFrame frame) {
+    private static Outcome handle(FrameMatcher matcher, EmbeddedFrame frame) {
         try {
             return matcher.handle(frame);
         } catch (RuntimeException e) {
             MatchResult failed = MatchResult.newBuilder().setHeader(frame.getHeader())
-                    .setError(Results.error(Results.INTERNAL, "matching failed: " + e.getMessage())).build();
-            return new FrameMatcher.Outcome(failed, java.util.List.of());
+                    .setError(ErrorCode.INTERNAL.error("matching failed: " + e.getMessage())).build();
+            return new Outcome(failed, java.util.List.of());
         }
     }
 }

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 
 import com.zaxxer.hikari.HikariDataSource;
 
+import io.facestream.face.EmbeddingModel;
 import io.facestream.matcher.gallery.Erasures;
 import io.facestream.matcher.gallery.Galleries;
 import io.facestream.matcher.gallery.GalleryCache;
@@ -57,7 +58,7 @@ class MatcherTopologyTest {
     @BeforeEach
     void start() {
         config = new MatcherConfig("unused:9092", "matcher-test", 1, TestInfra.databaseUrl(), "postgres", "", schema,
-                TestInfra.redisUrl(), prefix, 1, Map.of(MODEL, 0.5f));
+                TestInfra.redisUrl(), prefix, 1, Map.of(EmbeddingModel.parse(MODEL), 0.5f));
         dataSource = new HikariDataSource();
         dataSource.setJdbcUrl(config.databaseUrl());
         dataSource.setUsername(config.databaseUser());
@@ -70,7 +71,7 @@ class MatcherTopologyTest {
     private TopologyTestDriver newDriver() {
         PersonRepository people = new PersonRepository(dataSource);
         GalleryCache cache = new GalleryCache(redis, prefix);
-        Galleries galleries = new Galleries(people, cache, List.of(MODEL), config::matching);
+        Galleries galleries = new Galleries(people, cache, List.of(EmbeddingModel.parse(MODEL)), config::matching);
         FrameMatcher matcher = new FrameMatcher(galleries, people, cache, new RecentFaces(redis, prefix, config.recentFaceSeconds()),
                 new Erasures(redis, prefix), config);
         Properties props = new Properties();
@@ -260,7 +261,7 @@ class MatcherTopologyTest {
         // A second matcher instance that loaded the gallery before the erasure and never sees the DELETE record.
         PersonRepository people = new PersonRepository(dataSource);
         GalleryCache cache = new GalleryCache(redis, prefix);
-        Galleries otherGalleries = new Galleries(people, cache, List.of(MODEL), config::matching);
+        Galleries otherGalleries = new Galleries(people, cache, List.of(EmbeddingModel.parse(MODEL)), config::matching);
         FrameMatcher other = new FrameMatcher(otherGalleries, people, cache, new RecentFaces(redis, prefix, 1), new Erasures(redis, prefix), config);
         assertThat(other.handle(frame("o1", Operation.RECOGNIZE, null, null, unit(0, 0, 1))).result().getFaces().get(0).getPerson()).isNotNull();
         changes.readValuesToList();
@@ -295,6 +296,7 @@ class MatcherTopologyTest {
         MatchResult yes = results.readValue();
         assertThat(yes.getFaces().get(0).getPerson().getPersonId()).isEqualTo(ada);
         assertThat(yes.getFaces().get(0).getBestSimilarity()).isGreaterThan(0.9f);
+        assertThat(yes.getSamePerson()).as("the verdict is the matcher's").isTrue();
 
         EmbeddedFrame different = frame("v2", Operation.VERIFY, null, null, unit(0, 1, 0));
         different.getHeader().setPersonId(ada);
@@ -302,11 +304,14 @@ class MatcherTopologyTest {
         MatchResult no = results.readValue();
         assertThat(no.getFaces().get(0).getPerson()).isNull();
         assertThat(no.getFaces().get(0).getBestSimilarity()).isLessThan(0.5f);
+        assertThat(no.getSamePerson()).isFalse();
 
         embeddings.pipeInput("d", frame("d", Operation.DETECT, null, null, unit(0, 1, 0)));
         String faceId = results.readValue().getFaces().get(0).getFace().getFaceId();
         embeddings.pipeInput("v3", frame("v3", Operation.VERIFY, null, faceId, unit(0, 0.9f, 0.1f)));
-        assertThat(results.readValue().getFaces().get(0).getBestSimilarity()).isGreaterThan(0.9f);
+        MatchResult sameFace = results.readValue();
+        assertThat(sameFace.getFaces().get(0).getBestSimilarity()).isGreaterThan(0.9f);
+        assertThat(sameFace.getSamePerson()).isTrue();
 
         EmbeddedFrame nobody = frame("v4", Operation.VERIFY, null, null, unit(0, 1, 0));
         nobody.getHeader().setPersonId(ada + 1000);

@@ -8,6 +8,7 @@ import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.facestream.face.EmbeddingModel;
 import io.facestream.schemas.PersonChange;
 
 /**
@@ -23,11 +24,12 @@ public final class Galleries {
     private final GalleryCache cache;
     private final Map<String, Gallery> byModel = new ConcurrentHashMap<>();
 
-    public Galleries(PersonRepository repository, GalleryCache cache, Iterable<String> models, Function<String, Gallery.Matching> matching) {
+    public Galleries(PersonRepository repository, GalleryCache cache, Iterable<EmbeddingModel> models,
+                     Function<EmbeddingModel, Gallery.Matching> matching) {
         this.repository = repository;
         this.cache = cache;
-        for (String model : models) {
-            byModel.put(model, load(model, matching.apply(model)));
+        for (EmbeddingModel model : models) {
+            byModel.put(model.name(), load(model.name(), matching.apply(model)));
         }
     }
 

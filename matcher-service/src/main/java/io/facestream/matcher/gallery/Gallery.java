@@ -3,6 +3,7 @@ package io.facestream.matcher.gallery;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import io.facestream.face.Vectors;
 import io.facestream.schemas.PersonChange;
 import io.facestream.schemas.PersonChangeKind;
 import io.facestream.schemas.PersonMatch;
@@ -46,7 +47,7 @@ public final class Gallery {
         }
         float[][] vectors = change.getEmbeddings().stream().map(Values::floats).toArray(float[][]::new);
         if (matching == Matching.MEAN_TEMPLATE && vectors.length > 1) {
-            vectors = new float[][] {meanTemplate(vectors)};
+            vectors = new float[][] {Vectors.meanDirection(java.util.Arrays.asList(vectors))};
         }
         people.put(change.getPersonId(), new Person(change.getPersonId(), change.getName(), vectors));
     }
@@ -83,44 +84,11 @@ public final class Gallery {
         people.remove(personId);
     }
 
-    static float[] meanTemplate(float[][] vectors) {
-        float[] mean = new float[vectors[0].length];
-        for (float[] vector : vectors) {
-            for (int i = 0; i < mean.length; i++) {
-                mean[i] += vector[i];
-            }
-        }
-        double norm = 0;
-        for (float v : mean) {
-            norm += v * v;
-        }
-        float scale = (float) (1 / Math.sqrt(Math.max(norm, 1e-12)));
-        for (int i = 0; i < mean.length; i++) {
-            mean[i] *= scale;
-        }
-        return mean;
-    }
-
-
     private static float similarity(Person person, float[] probe) {
         float best = -2f;
         for (float[] vector : person.vectors()) {
-            best = Math.max(best, similarity(probe, vector));
+            best = Math.max(best, Vectors.dot(probe, vector));
         }
         return best;
     }
-
-    /** Cosine similarity of two unit vectors: their dot product. */
-    public static float similarity(float[] a, float[] b) {
-        if (a.length != b.length) {
-            throw new IllegalArgumentException("vectors of different length: " + a.length + " and " + b.length);
-        }
-        float sum = 0;
-        for (int i = 0; i < a.length; i++) {
-            sum += a[i] * b[i];
-        }
-        return sum;
-    }
-
-
 }

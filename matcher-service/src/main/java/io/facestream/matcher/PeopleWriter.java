@@ -1,0 +1,220 @@
+package io.facestream.matcher;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import io.facestream.matcher.gallery.Erasures;
+import io.facestream.matcher.gallery.Galleries;
+import io.facestream.matcher.gallery.Gallery;
+import io.facestream.matcher.gallery.GalleryCache;
+import io.facestream.matcher.gallery.PersonRepository;
+import io.facestream.schemas.EmbeddedFrame;
+import io.facestream.schemas.ErrorCode;
+import io.facestream.schemas.FaceEmbedding;
+import io.facestream.schemas.FaceMatch;
+import io.facestream.schemas.FrameHeader;
+import io.facestream.schemas.MatchResult;
+import io.facestream.schemas.PersonChange;
+import io.facestream.schemas.PersonChangeKind;
+import io.facestream.schemas.PersonMatch;
+import io.facestream.schemas.PipelineError;
+import io.facestream.schemas.SourceKind;
+import io.facestream.schemas.Values;
+
+/**
+ * The only writer of people: registrations, added and removed faces, renames and erasures. Every change is stored in
+ * PostgreSQL, applied to this instance's memory and the Redis cache, and announced so every other instance applies it too.
+ */
+final class PeopleWriter {
+
+    private final Galleries galleries;
+    private final PersonRepository people;
+    private final GalleryCache cache;
+    private final RecentFaces recentFaces;
+    private final Erasures erasures;
+    private final Lookup lookup;
+    private final int recentFaceSeconds;
+
+    PeopleWriter(Galleries galleries, PersonRepository people, GalleryCache cache, RecentFaces recentFaces, Erasures erasures, Lookup lookup,
+                 int recentFaceSeconds) {
+        this.galleries = galleries;
+        this.people = people;
+        this.cache = cache;
+        this.recentFaces = recentFaces;
+        this.erasures = erasures;
+        this.lookup = lookup;
+        this.recentFaceSeconds = recentFaceSeconds;
+    }
+
+    /** One frame that changes people: the one dispatch over the people operations. */
+    Outcome handle(EmbeddedFrame frame, MatchResult.Builder result) {
+        FrameHeader header = frame.getHeader();
+        // Cameras write straight to Kafka; only the gateway, which checks API keys, may change who is enrolled.
+        if (header.getSourceKind() == SourceKind.CAMERA) {
+            return Outcome.failed(result, ErrorCode.INVALID_REQUEST, header.getOperation() + " is not accepted from a camera");
+        }
+        return switch (header.getOperation()) {
+            case REGISTER -> register(frame, result);
+            case ADD_FACE -> addFace(frame, result);
+            case REMOVE_FACE -> removeFace(header, result);
+            case RENAME -> rename(header, result);
+            case ERASE -> erase(header, result);
+            case DETECT, RECOGNIZE, PING, VERIFY -> throw new IllegalArgumentException(header.getOperation() + " changes no people");
+        };
+    }
+
+    private Outcome register(EmbeddedFrame frame, MatchResult.Builder result) {
+        String name = frame.getHeader().getRegistrationName();
+        if (name == null || name.isBlank()) {
+            return Outcome.failed(result, ErrorCode.INVALID_REQUEST, "a registration needs a name");
+        }
+        Found found = enrolmentFace(frame);
+        if (found.error() != null) {
+            return new Outcome(result.setError(found.error()).build());
+        }
+        FaceEmbedding face = found.face();
+        Optional<PersonRepository.Enrolment> replayed = people.storedBy(frame.getHeader().getId(), face.getModel());
+        if (replayed.isPresent()) {
+            return enrolled(replayed.get(), face, result);
+        }
+        PersonMatch existing = lookup.known(face);
+        if (existing != null) {
+            if (!frame.getHeader().getSamePerson()) {
+                result.setExistingPersonId(existing.getPersonId()).setThreshold(lookup.threshold(face.getModel()))
+                        .setFaces(List.of(matched(face, existing)));
+                return Outcome.failed(result, ErrorCode.ALREADY_ENROLLED, "the face matches " + existing.getName() + " (person "
+                        + existing.getPersonId() + ", similarity " + Math.round(existing.getSimilarity() * 1000) / 1000f
+                        + "); add it to that person with same_person=true, or as a face of theirs");
+            }
+            return storeFace(frame.getHeader(), existing.getPersonId(), face, result);
+        }
+        PersonRepository.Enrolment enrolment = people.register(frame.getHeader().getId(), name.strip(), face.getModel(),
+                Values.floats(face.getVector()));
+        return enrolled(enrolment, face, result);
+    }
+
+    private Outcome addFace(EmbeddedFrame frame, MatchResult.Builder result) {
+        Long personId = frame.getHeader().getPersonId();
+        if (personId == null) {
+            return Outcome.failed(result, ErrorCode.INVALID_REQUEST, "ADD_FACE needs a person id");
+        }
+        Found found = enrolmentFace(frame);
+        if (found.error() != null) {
+            return new Outcome(result.setError(found.error()).build());
+        }
+        if (erasures.erased(personId)) {
+            return Outcome.failed(result, ErrorCode.PERSON_NOT_FOUND, "person " + personId + " does not exist");
+        }
+        return storeFace(frame.getHeader(), personId, found.face(), result);
+    }
+
+    private Outcome storeFace(FrameHeader header, long personId, FaceEmbedding face, MatchResult.Builder result) {
+        Optional<PersonRepository.Enrolment> enrolment = people.addFace(header.getId(), personId, face.getModel(), Values.floats(face.getVector()));
+        if (enrolment.isEmpty()) {
+            return Outcome.failed(result, ErrorCode.PERSON_NOT_FOUND, "person " + personId + " does not exist");
+        }
+        return enrolled(enrolment.get(), face, result);
+    }
+
+    private Outcome enrolled(PersonRepository.Enrolment enrolment, FaceEmbedding face, MatchResult.Builder result) {
+        PersonChange change = enrolment.person();
+        apply(change);
+        FaceMatch enrolled = matched(face, new PersonMatch(change.getPersonId(), change.getName(), 1f));
+        return new Outcome(result.setRegisteredPersonId(change.getPersonId()).setStoredFaceId(enrolment.storedFaceId())
+                .setFaces(List.of(enrolled)).build(), List.of(change));
+    }
+
+    private record Found(FaceEmbedding face, PipelineError error) {
+    }
+
+    /** The one face a registration or added face stands for, passed the quality gate. */
+    private Found enrolmentFace(EmbeddedFrame frame) {
+        FaceEmbedding face;
+        String faceId = frame.getHeader().getFaceId();
+        if (faceId != null) {
+            Optional<FaceEmbedding> recent = recentFaces.find(faceId);
+            if (recent.isEmpty()) {
+                return new Found(null, ErrorCode.FACE_NOT_FOUND.error("face_id " + faceId + " is unknown or expired: faces are kept for "
+                        + recentFaceSeconds + " s after detection"));
+            }
+            face = recent.get();
+        } else if (frame.getFaces().isEmpty()) {
+            return new Found(null, ErrorCode.NO_FACE.error("no face found in the photo"));
+        } else if (frame.getFaces().size() > 1) {
+            return new Found(null, ErrorCode.MULTIPLE_FACES.error(frame.getFaces().size()
+                    + " faces found; an enrolment photo must show exactly one face (or use a face_id)"));
+        } else {
+            face = frame.getFaces().get(0);
+        }
+        var quality = face.getFace().getQuality();
+        if (quality != null && !quality.getIssues().isEmpty()) {
+            return new Found(null, ErrorCode.LOW_QUALITY.error("the face is not fit for enrolment: " + String.join("; ", quality.getIssues())));
+        }
+        return new Found(face, null);
+    }
+
+    private Outcome removeFace(FrameHeader header, MatchResult.Builder result) {
+        if (header.getPersonId() == null || header.getStoredFaceId() == null) {
+            return Outcome.failed(result, ErrorCode.INVALID_REQUEST, "REMOVE_FACE needs a person id and a stored face id");
+        }
+        Optional<PersonChange> change = people.removeFace(header.getPersonId(), header.getStoredFaceId());
+        if (change.isEmpty()) {
+            return Outcome.failed(result, ErrorCode.FACE_NOT_FOUND, "person " + header.getPersonId() + " has no face " + header.getStoredFaceId());
+        }
+        apply(change.get());
+        return new Outcome(result.setRegisteredPersonId(header.getPersonId()).build(), List.of(change.get()));
+    }
+
+    private Outcome rename(FrameHeader header, MatchResult.Builder result) {
+        String name = header.getRegistrationName();
+        if (header.getPersonId() == null || name == null || name.isBlank()) {
+            return Outcome.failed(result, ErrorCode.INVALID_REQUEST, "RENAME needs a person id and a name");
+        }
+        Optional<List<PersonChange>> changes = people.rename(header.getPersonId(), name.strip());
+        if (changes.isEmpty()) {
+            return Outcome.failed(result, ErrorCode.PERSON_NOT_FOUND, "person " + header.getPersonId() + " does not exist");
+        }
+        changes.get().forEach(this::apply);
+        return new Outcome(result.setRegisteredPersonId(header.getPersonId()).build(), changes.get());
+    }
+
+    /**
+     * Erases a person: their rows (faces by cascade), then their cache entries, this instance's memory and,
+     * through DELETE records on the people topic, every other instance's. The Redis mark is written first,
+     * so no instance can name them once this frame is answered.
+     */
+    private Outcome erase(FrameHeader header, MatchResult.Builder result) {
+        Long personId = header.getPersonId();
+        if (personId == null) {
+            return Outcome.failed(result, ErrorCode.INVALID_REQUEST, "ERASE needs a person id");
+        }
+        // Marking only people who exist: a mark for an id not yet handed out would hide its future owner.
+        if (people.exists(personId)) {
+            erasures.mark(personId);
+        }
+        boolean existed = people.erase(personId);
+        List<PersonChange> deletes = new ArrayList<>();
+        for (Gallery gallery : galleries.all()) {
+            PersonChange delete = PersonChange.newBuilder().setPersonId(personId).setKind(PersonChangeKind.DELETE)
+                    .setModel(gallery.model()).setChangedAt(java.time.Instant.now()).build();
+            apply(delete);
+            deletes.add(delete);
+        }
+        if (!existed) {
+            // Still announced: a replay of this frame after a crash between the delete and the announcement completes it.
+            return new Outcome(Outcome.failed(result, ErrorCode.PERSON_NOT_FOUND, "person " + personId + " does not exist").result(), deletes);
+        }
+        return new Outcome(result.setRegisteredPersonId(personId).build(), deletes);
+    }
+
+    private void apply(PersonChange change) {
+        // This instance sees its own change at once; the others through the people topic.
+        galleries.apply(change);
+        cache.apply(change);
+    }
+
+    private static FaceMatch matched(FaceEmbedding face, PersonMatch person) {
+        return FaceMatch.newBuilder().setFace(face.getFace()).setPerson(person).setBestSimilarity(person.getSimilarity()).build();
+    }
+}

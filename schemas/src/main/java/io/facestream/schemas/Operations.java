@@ -1,0 +1,20 @@
+package io.facestream.schemas;
+
+/**
+ * What each {@link Operation} asks of the pipeline, in one place for every service. The switches are exhaustive and
+ * have no default, so a new operation does not compile until each question here has an answer for it.
+ */
+public final class Operations {
+
+    private Operations() {
+    }
+
+    /** Whether a frame must carry an image; an enrolment by face_id reuses a face detected in the last 60 s instead. */
+    public static boolean needsImage(FrameHeader header) {
+        return switch (header.getOperation()) {
+            case PING, REMOVE_FACE, RENAME, ERASE -> false;
+            case REGISTER, ADD_FACE -> header.getFaceId() == null;
+            case DETECT, RECOGNIZE, VERIFY -> true;
+        };
+    }
+}
