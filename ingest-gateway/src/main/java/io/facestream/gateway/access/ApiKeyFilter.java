@@ -1,7 +1,6 @@
 package io.facestream.gateway.access;
 
 import java.io.IOException;
-import java.util.Map;
 import java.util.Optional;
 
 import org.springframework.core.Ordered;
@@ -13,10 +12,14 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+
+import io.facestream.gateway.web.ApiError;
+import io.facestream.gateway.web.ErrorHandler;
 
 /**
  * Every route needs a key with the right scope, checked before a request body is read. Open, because they
@@ -70,41 +73,31 @@ public class ApiKeyFilter extends OncePerRequestFilter {
         if ((presented == null || presented.isBlank()) && webSocket) {
             presented = request.getParameter(QUERY_PARAMETER);
         }
-        if (presented == null || presented.isBlank()) {
-            if (webSocket) {
-                chain.doFilter(request, response);
-                return;
-            }
-            refuse(response, HttpStatus.UNAUTHORIZED, "missing_api_key", "send an API key in the " + HEADER + " header");
+        if ((presented == null || presented.isBlank()) && webSocket) {
+            chain.doFilter(request, response);
             return;
         }
-        Optional<ApiKey> key = presented.length() > 200 ? Optional.empty() : keys.find(presented.strip());
-        if (key.isEmpty()) {
-            refuse(response, HttpStatus.UNAUTHORIZED, "invalid_api_key", "the API key is unknown or revoked");
+        Access access = keys.authorize(presented, scope.get(), path);
+        if (!access.isGranted()) {
+            refuse(response, access.refusal(), access.message());
             return;
         }
-        if (!key.get().allows(scope.get())) {
-            refuse(response, HttpStatus.FORBIDDEN, "forbidden", "this key's scopes " + key.get().scopes().stream().map(Scope::value).toList()
-                    + " do not include '" + scope.get().value() + "', which " + path + " needs");
-            return;
-        }
-        RateLimiter.Verdict verdict = limiter.acquire(key.get().id());
+        RateLimiter.Verdict verdict = limiter.acquire(access.key().id());
         if (!verdict.allowed()) {
             response.setHeader("Retry-After", String.valueOf(verdict.retryAfterSeconds()));
-            refuse(response, HttpStatus.TOO_MANY_REQUESTS, "rate_limited",
-                    "this key made too many requests; retry after " + verdict.retryAfterSeconds() + " s");
+            refuse(response, ApiError.RATE_LIMITED, verdict.message());
             return;
         }
-        request.setAttribute(ATTRIBUTE, key.get());
+        request.setAttribute(ATTRIBUTE, access.key());
         chain.doFilter(request, response);
     }
 
-    private void refuse(HttpServletResponse response, HttpStatus status, String error, String message) throws IOException {
-        response.setStatus(status.value());
+    private void refuse(HttpServletResponse response, ApiError error, String message) throws IOException {
+        response.setStatus(error.status().value());
         response.setContentType(MediaType.APPLICATION_JSON_VALUE);
-        if (status == HttpStatus.UNAUTHORIZED) {
+        if (error.status() == HttpStatus.UNAUTHORIZED) {
             response.setHeader("WWW-Authenticate", "ApiKey header=\"" + HEADER + "\"");
         }
-        json.writeValue(response.getOutputStream(), Map.of("error", error, "message", message));
+        json.writeValue(response.getOutputStream(), new ErrorHandler.ErrorResponse(error.code(), message));
     }
 }

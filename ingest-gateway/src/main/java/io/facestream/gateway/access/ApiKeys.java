@@ -23,6 +23,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 
 import io.facestream.gateway.GatewayProperties;
+import io.facestream.gateway.web.ApiError;
 
 /**
  * API keys in PostgreSQL. A key is "fs_" and 43 characters of 256-bit randomness; only its SHA-256
@@ -88,6 +89,27 @@ public class ApiKeys {
                 .params(name, hash(key), key.substring(0, Math.min(8, key.length())), values)
                 .query(Long.class).single();
         return get(id).orElseThrow();
+    }
+
+    /**
+     * A presented secret checked for a scope: the one key check of the REST filter and the WebSocket.
+     * Over 200 characters is no key of ours (they are 46), so it is refused before hashing.
+     *
+     * @param what names what needs the scope, for the refusal's message
+     */
+    public Access authorize(String presented, Scope scope, String what) {
+        if (presented == null || presented.isBlank()) {
+            return Access.refused(ApiError.MISSING_API_KEY, "send an API key in the " + ApiKeyFilter.HEADER + " header");
+        }
+        Optional<ApiKey> key = presented.length() > 200 ? Optional.empty() : find(presented.strip());
+        if (key.isEmpty()) {
+            return Access.refused(ApiError.INVALID_API_KEY, "the API key is unknown or revoked");
+        }
+        if (!key.get().allows(scope)) {
+            return Access.refused(ApiError.FORBIDDEN, "this key's scopes " + key.get().scopes().stream().map(Scope::value).toList()
+                    + " do not include '" + scope.value() + "', which " + what + " needs");
+        }
+        return Access.granted(key.get());
     }
 
     /** The live key this secret belongs to. */

@@ -15,8 +15,9 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
-import io.facestream.gateway.recognition.ApiException;
 import io.facestream.gateway.recognition.Names;
+import io.facestream.gateway.web.ApiError;
+import io.facestream.gateway.web.ApiException;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
@@ -47,18 +48,18 @@ public class KeyController {
     @Operation(summary = "Create a key with scopes 'recognize' and/or 'admin'; the answer holds the key, which is never shown again")
     public ResponseEntity<CreatedKey> create(@RequestBody CreateKey request) {
         if (request == null) {
-            throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_request", "send {\"name\": ..., \"scopes\": [\"recognize\"]}");
+            throw new ApiException(ApiError.INVALID_REQUEST, "send {\"name\": ..., \"scopes\": [\"recognize\"]}");
         }
         String name = Names.valid(request.name(), "name");
         if (request.scopes() == null || request.scopes().isEmpty()) {
-            throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_scopes", "scopes must list 'recognize' and/or 'admin'");
+            throw new ApiException(ApiError.INVALID_SCOPES, "scopes must list 'recognize' and/or 'admin'");
         }
         Set<Scope> scopes = EnumSet.noneOf(Scope.class);
         for (String scope : request.scopes()) {
             try {
                 scopes.add(Scope.parse(scope));
             } catch (IllegalArgumentException e) {
-                throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_scopes", e.getMessage());
+                throw new ApiException(ApiError.INVALID_SCOPES, e.getMessage());
             }
         }
         ApiKeys.Created created = keys.create(name, scopes);
@@ -75,7 +76,7 @@ public class KeyController {
     @Operation(summary = "Revoke a key; requests with it are refused from now on")
     public ResponseEntity<Void> revoke(@PathVariable long id) {
         if (!keys.revoke(id)) {
-            throw new ApiException(HttpStatus.NOT_FOUND, "key_not_found", "no live key " + id);
+            throw new ApiException(ApiError.KEY_NOT_FOUND, "no live key " + id);
         }
         return ResponseEntity.noContent().build();
     }

@@ -18,6 +18,11 @@ public class RateLimiter {
 
     /** Allowed, or refused with the seconds until the window resets. */
     public record Verdict(boolean allowed, long retryAfterSeconds) {
+
+        /** Why a request over the limit was refused (429, or a WebSocket error reply). */
+        public String message() {
+            return "this key made too many requests; retry after " + retryAfterSeconds + " s";
+        }
     }
 
     private final UnifiedJedis redis;

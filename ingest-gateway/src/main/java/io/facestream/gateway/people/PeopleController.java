@@ -16,13 +16,13 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.multipart.MultipartFile;
 
 import io.facestream.gateway.pipeline.PipelineClient;
-import io.facestream.gateway.recognition.Answers;
-import io.facestream.gateway.recognition.ApiException;
+import io.facestream.gateway.pipeline.RequestFrames;
 import io.facestream.gateway.recognition.Names;
 import io.facestream.gateway.recognition.Uploads;
-import io.facestream.schemas.Frame;
+import io.facestream.gateway.web.ApiError;
+import io.facestream.gateway.web.ApiException;
+import io.facestream.gateway.web.Failures;
 import io.facestream.schemas.MatchResult;
-import io.facestream.schemas.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
 /**
@@ -59,7 +59,7 @@ public class PeopleController {
                             @RequestParam(name = "page", defaultValue = "0") int page,
                             @RequestParam(name = "size", defaultValue = "20") int size) {
         if (page < 0 || size < 1 || size > MAX_PAGE_SIZE) {
-            throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_request", "page must be 0 or more and size between 1 and " + MAX_PAGE_SIZE);
+            throw new ApiException(ApiError.INVALID_REQUEST, "page must be 0 or more and size between 1 and " + MAX_PAGE_SIZE);
         }
         return people.list(name == null || name.isBlank() ? null : Names.valid(name, "name"), page, size);
     }
@@ -74,9 +74,7 @@ public class PeopleController {
     @io.swagger.v3.oas.annotations.Operation(summary = "Rename: {\"name\": \"...\"}")
     public People.PersonDetail rename(@PathVariable long id, @RequestBody Rename request) {
         String name = Names.valid(request == null ? null : request.name(), "name");
-        Frame frame = Uploads.frame(Operation.RENAME, null, name, null);
-        frame.getHeader().setPersonId(id);
-        Answers.successful(pipeline.request(frame));
+        Failures.successful(pipeline.request(RequestFrames.rename(id, name)));
         return get(id);
     }
 
@@ -84,9 +82,7 @@ public class PeopleController {
     @io.swagger.v3.oas.annotations.Operation(summary = "Erase a person: their rows, every face embedding, cache entries and every matcher's memory. "
             + "Once this answers, no recognition names them")
     public ResponseEntity<Void> erase(@PathVariable long id) {
-        Frame frame = Uploads.frame(Operation.ERASE, null, null, null);
-        frame.getHeader().setPersonId(id);
-        Answers.successful(pipeline.request(frame));
+        Failures.successful(pipeline.request(RequestFrames.erase(id)));
         return ResponseEntity.noContent().build();
     }
 
@@ -96,23 +92,19 @@ public class PeopleController {
     public ResponseEntity<FaceAdded> addFace(@PathVariable long id,
                                              @RequestPart(name = "file", required = false) MultipartFile file,
                                              @RequestParam(name = "face_id", required = false) String faceId) {
-        Frame frame = uploads.enrolmentFrame(Operation.ADD_FACE, file, faceId, null);
-        frame.getHeader().setPersonId(id);
-        MatchResult result = Answers.successful(pipeline.request(frame));
+        Uploads.EnrolmentFace face = uploads.enrolmentFace(file, faceId);
+        MatchResult result = Failures.successful(pipeline.request(RequestFrames.addFace(id, face.image(), face.faceId())));
         return ResponseEntity.status(HttpStatus.CREATED).body(new FaceAdded(id, result.getStoredFaceId()));
     }
 
     @DeleteMapping("/{id}/faces/{faceId}")
     @io.swagger.v3.oas.annotations.Operation(summary = "Remove one stored face of a person")
     public ResponseEntity<Void> removeFace(@PathVariable long id, @PathVariable long faceId) {
-        Frame frame = Uploads.frame(Operation.REMOVE_FACE, null, null, null);
-        frame.getHeader().setPersonId(id);
-        frame.getHeader().setStoredFaceId(faceId);
-        Answers.successful(pipeline.request(frame));
+        Failures.successful(pipeline.request(RequestFrames.removeFace(id, faceId)));
         return ResponseEntity.noContent().build();
     }
 
     private static ApiException notFound(long id) {
-        return new ApiException(HttpStatus.NOT_FOUND, "person_not_found", "person " + id + " does not exist");
+        return new ApiException(ApiError.PERSON_NOT_FOUND, "person " + id + " does not exist");
     }
 }

@@ -1,12 +1,11 @@
 package io.facestream.gateway.pipeline;
 
-import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeoutException;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -23,10 +22,7 @@ import org.springframework.stereotype.Component;
 import io.facestream.gateway.GatewayProperties;
 import io.facestream.schemas.Consumers;
 import io.facestream.schemas.Frame;
-import io.facestream.schemas.FrameHeader;
 import io.facestream.schemas.MatchResult;
-import io.facestream.schemas.Operation;
-import io.facestream.schemas.SourceKind;
 import io.facestream.schemas.TopicBootstrap;
 import io.facestream.schemas.Topics;
 import jakarta.annotation.PreDestroy;
@@ -70,22 +66,7 @@ public class PipelineClient {
         reader.start();
     }
 
-    /** A frame from this gateway; keyed by its source, so frames of one source keep their order. */
-    public static Frame frame(SourceKind kind, String sourceId, long sequence, Operation operation, byte[] image, String name, String faceId) {
-        FrameHeader header = FrameHeader.newBuilder()
-                .setId(UUID.randomUUID().toString())
-                .setSourceKind(kind)
-                .setSourceId(sourceId)
-                .setSequence(sequence)
-                .setCaptureTime(Instant.now())
-                .setOperation(operation)
-                .setRegistrationName(name)
-                .setFaceId(faceId)
-                .build();
-        return Frame.newBuilder().setHeader(header).setImage(image == null ? null : ByteBuffer.wrap(image)).build();
-    }
-
-    /** The frame's result; fails with a TimeoutException after the reply timeout. */
+    /** The frame's result (frames come from {@link RequestFrames}); fails with a {@link PipelineTimeoutException} after the reply timeout. */
     public CompletableFuture<MatchResult> submit(Frame frame) {
         return submit(frame, timeout);
     }
@@ -100,27 +81,27 @@ public class PipelineClient {
             }
         });
         return result.orTimeout(wait.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+                .exceptionallyCompose(e -> CompletableFuture.failedFuture(unwrap(e) instanceof TimeoutException ? new PipelineTimeoutException(wait) : e))
                 .whenComplete((r, e) -> pending.remove(id));
     }
 
     /**
-     * Sends a request's frame and waits for its result: what every REST route does. A pipeline that does not
-     * answer in time becomes a 504, with nothing half-done that a retry could not repeat (frames are idempotent).
+     * Sends a request's frame and waits for its result: what every REST route does. A pipeline that does not answer in
+     * time throws {@link PipelineTimeoutException}, with nothing half-done that a retry could not repeat (frames are idempotent).
      */
     public MatchResult request(Frame frame) {
         try {
             return submit(frame).join();
-        } catch (java.util.concurrent.CompletionException e) {
-            if (e.getCause() instanceof java.util.concurrent.TimeoutException) {
-                throw new io.facestream.gateway.recognition.ApiException(org.springframework.http.HttpStatus.GATEWAY_TIMEOUT, "timeout",
-                        "the pipeline did not answer within " + timeout.toSeconds() + " s");
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof PipelineTimeoutException timeout) {
+                throw timeout;
             }
             throw e;
         }
     }
 
-    public Duration timeout() {
-        return timeout;
+    private static Throwable unwrap(Throwable failure) {
+        return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
     }
 
     private void readResults() {

@@ -1,14 +1,11 @@
 package io.facestream.gateway.pipeline;
 
 import java.time.Duration;
-import java.util.UUID;
 
 import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.HealthIndicator;
 import org.springframework.stereotype.Component;
 
-import io.facestream.schemas.Operation;
-import io.facestream.schemas.SourceKind;
 
 /**
  * UP only when a probe frame makes the whole round trip: gateway → detector → embedder →
@@ -37,8 +34,7 @@ public class PipelineHealthIndicator implements HealthIndicator {
         long start = System.nanoTime();
         Health health;
         try {
-            pipeline.submit(PipelineClient.frame(SourceKind.REQUEST, "health-" + UUID.randomUUID(), 0, Operation.PING, null, null, null),
-                    PROBE_TIMEOUT).join();
+            pipeline.submit(RequestFrames.ping(), PROBE_TIMEOUT).join();
             health = Health.up().withDetail("round_trip_ms", (System.nanoTime() - start) / 1_000_000).build();
         } catch (RuntimeException e) {
             health = Health.down().withDetail("reason", "a probe frame got no answer within " + PROBE_TIMEOUT.toSeconds() + " s").build();

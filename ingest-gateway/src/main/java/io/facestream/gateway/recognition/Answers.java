@@ -3,13 +3,10 @@ package io.facestream.gateway.recognition;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.springframework.http.HttpStatus;
-
 import io.facestream.schemas.Box;
 import io.facestream.schemas.DetectedFace;
 import io.facestream.schemas.FaceMatch;
 import io.facestream.schemas.MatchResult;
-import io.facestream.schemas.PipelineError;
 import io.facestream.schemas.Point;
 
 /** What clients get back, in the original photo's pixels. Field names are written in snake_case. */
@@ -49,22 +46,6 @@ public final class Answers {
     private Answers() {
     }
 
-    /** The pipeline's verdict on a frame, or the HTTP error it stands for. */
-    public static MatchResult successful(MatchResult result) {
-        PipelineError error = result.getError();
-        if (error == null) {
-            return result;
-        }
-        HttpStatus status = switch (error.getCode()) {
-            case "INVALID_IMAGE", "INVALID_REQUEST" -> HttpStatus.BAD_REQUEST;
-            case "NO_FACE", "MULTIPLE_FACES", "LOW_QUALITY" -> HttpStatus.UNPROCESSABLE_ENTITY;
-            case "FACE_NOT_FOUND", "PERSON_NOT_FOUND" -> HttpStatus.NOT_FOUND;
-            case "ALREADY_ENROLLED" -> HttpStatus.CONFLICT;
-            default -> HttpStatus.INTERNAL_SERVER_ERROR;
-        };
-        throw new ApiException(status, error.getCode().toLowerCase(), error.getMessage(), result.getExistingPersonId());
-    }
-
     public static DetectResponse detect(MatchResult result, double scale) {
         List<int[]> boxes = new ArrayList<>();
         List<Detection> detections = new ArrayList<>();
@@ -91,6 +72,13 @@ public final class Answers {
             }
         }
         return new RecognizeResponse(known, unknown, result.getThreshold());
+    }
+
+    /** The matcher's verdict on a verification, with the similarity rounded as everywhere else. */
+    public static VerifyResponse verify(MatchResult result) {
+        FaceMatch face = result.getFaces().get(0);
+        PersonRef person = face.getPerson() == null ? null : new PersonRef(face.getPerson().getPersonId(), face.getPerson().getName());
+        return new VerifyResponse(Boolean.TRUE.equals(result.getSamePerson()), round(face.getBestSimilarity(), 10000), result.getThreshold(), person);
     }
 
     static int[] box(Box box, double scale) {

@@ -1,11 +1,12 @@
 package io.facestream.gateway.recognition;
 
 import org.opencv.core.Mat;
-import org.springframework.http.HttpStatus;
 
 import io.facestream.face.ImageDecodeException;
 import io.facestream.face.ImageTooLargeException;
 import io.facestream.face.Images;
+import io.facestream.gateway.web.ApiError;
+import io.facestream.gateway.web.ApiException;
 
 /**
  * An uploaded photo checked and made ready for Kafka: decoded once here so bad input never
@@ -30,9 +31,9 @@ public record ImageUpload(byte[] bytes, double scale) {
         try {
             image = Images.decode(upload, maxPixels);
         } catch (ImageTooLargeException e) {
-            throw new ApiException(HttpStatus.PAYLOAD_TOO_LARGE, "image_too_large", e.getMessage());
+            throw new ApiException(ApiError.IMAGE_TOO_LARGE, e.getMessage());
         } catch (ImageDecodeException e) {
-            throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_image", e.getMessage() + " (" + ACCEPTED + ")");
+            throw new ApiException(ApiError.INVALID_IMAGE, e.getMessage() + " (" + ACCEPTED + ")");
         }
         try {
             double scale = Images.fitScale(image, maxSide);

@@ -2,7 +2,9 @@ package io.facestream.gateway.recognition;
 
 import java.text.Normalizer;
 
-import org.springframework.http.HttpStatus;
+import io.facestream.gateway.web.ApiError;
+import io.facestream.gateway.web.ApiException;
+
 
 /**
  * Names people and keys are given: letters of any script (with their combining marks), digits, spaces
@@ -27,17 +29,17 @@ public final class Names {
                 .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString().strip();
         String error = "invalid_" + field;
         if (clean.isEmpty()) {
-            throw new ApiException(HttpStatus.BAD_REQUEST, error, field + " must not be empty");
+            throw new ApiException(ApiError.INVALID_NAME, field + " must not be empty");
         }
         if (clean.codePointCount(0, clean.length()) > MAX_LENGTH) {
-            throw new ApiException(HttpStatus.BAD_REQUEST, error, field + " must be at most " + MAX_LENGTH + " characters");
+            throw new ApiException(ApiError.INVALID_NAME, field + " must be at most " + MAX_LENGTH + " characters");
         }
         if (clean.codePoints().anyMatch(Character::isISOControl)) {
-            throw new ApiException(HttpStatus.BAD_REQUEST, error, field + " must not contain control characters");
+            throw new ApiException(ApiError.INVALID_NAME, field + " must not contain control characters");
         }
         int refused = clean.codePoints().filter(c -> !nameCharacter(c)).findFirst().orElse(-1);
         if (refused >= 0) {
-            throw new ApiException(HttpStatus.BAD_REQUEST, error, String.format(
+            throw new ApiException(ApiError.INVALID_NAME, String.format(
                     "%s may contain letters, digits, spaces and . , ' - ( ) & only; U+%04X is not allowed", field, refused));
         }
         return clean;

@@ -1,7 +1,5 @@
 package io.facestream.gateway.recognition;
 
-import java.util.Comparator;
-
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -13,10 +11,14 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.multipart.MultipartFile;
 
 import io.facestream.gateway.pipeline.PipelineClient;
+import io.facestream.gateway.pipeline.RequestFrames;
+import io.facestream.gateway.web.ApiError;
+import io.facestream.gateway.web.ApiException;
+import io.facestream.gateway.web.Failures;
 import io.facestream.schemas.FaceMatch;
 import io.facestream.schemas.Frame;
 import io.facestream.schemas.MatchResult;
-import io.facestream.schemas.Operation;
+import io.facestream.schemas.Faces;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
 @RestController
@@ -36,7 +38,7 @@ public class RecognitionController {
     @io.swagger.v3.oas.annotations.Operation(summary = "Find every face: box, score, five landmarks and a face_id usable for registration within 60 s")
     public Answers.DetectResponse detect(@RequestPart("file") MultipartFile file) {
         ImageUpload upload = uploads.check(file);
-        MatchResult result = withFaces(pipeline.request(Uploads.frame(Operation.DETECT, upload, null, null)));
+        MatchResult result = withFaces(pipeline.request(RequestFrames.detect(upload.bytes())));
         return Answers.detect(result, upload.scale());
     }
 
@@ -44,7 +46,7 @@ public class RecognitionController {
     @io.swagger.v3.oas.annotations.Operation(summary = "Recognize every face: a known person with its similarity, or unknown")
     public Answers.RecognizeResponse recognize(@RequestPart("file") MultipartFile file) {
         ImageUpload upload = uploads.check(file);
-        MatchResult result = withFaces(pipeline.request(Uploads.frame(Operation.RECOGNIZE, upload, null, null)));
+        MatchResult result = withFaces(pipeline.request(RequestFrames.recognize(upload.bytes())));
         return Answers.recognize(result, upload.scale());
     }
 
@@ -57,9 +59,8 @@ public class RecognitionController {
                                                              @RequestParam(name = "face_id", required = false) String faceId,
                                                              @RequestParam(name = "same_person", defaultValue = "false") boolean samePerson) {
         String cleanName = Names.valid(name, "name");
-        Frame frame = uploads.enrolmentFrame(Operation.REGISTER, file, faceId, cleanName);
-        frame.getHeader().setSamePerson(samePerson);
-        MatchResult result = Answers.successful(pipeline.request(frame));
+        Uploads.EnrolmentFace face = uploads.enrolmentFace(file, faceId);
+        MatchResult result = Failures.successful(pipeline.request(RequestFrames.register(cleanName, face.image(), face.faceId(), samePerson)));
         return ResponseEntity.status(HttpStatus.CREATED)
                 .body(new Answers.RegisterResponse("registered " + result.getFaces().get(0).getPerson().getName(),
                         result.getRegisteredPersonId(), result.getStoredFaceId()));
@@ -72,31 +73,25 @@ public class RecognitionController {
                                          @RequestPart(name = "other_file", required = false) MultipartFile otherFile,
                                          @RequestParam(name = "person_id", required = false) Long personId) {
         if ((otherFile == null) == (personId == null)) {
-            throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_request", "send either an 'other_file' or a 'person_id', not both and not neither");
+            throw new ApiException(ApiError.INVALID_REQUEST, "send either an 'other_file' or a 'person_id', not both and not neither");
         }
-        ImageUpload probe = uploads.check(file);
-        Frame frame = Uploads.frame(Operation.VERIFY, probe, null, null);
+        byte[] probe = uploads.check(file).bytes();
+        Frame frame;
         if (personId != null) {
-            frame.getHeader().setPersonId(personId);
+            frame = RequestFrames.verifyAgainstPerson(probe, personId);
         } else {
-            // The other photo's face is detected first and kept 60 s under a face id, which the VERIFY frame refers to.
-            MatchResult other = withFaces(pipeline.request(Uploads.frame(Operation.DETECT, uploads.check(otherFile), null, null)));
-            FaceMatch largest = other.getFaces().stream()
-                    .max(Comparator.comparingDouble(f -> f.getFace().getBox().getWidth() * f.getFace().getBox().getHeight())).orElseThrow();
-            frame.getHeader().setFaceId(largest.getFace().getFaceId());
+            // The other photo's face is detected first and kept 60 s under a face id, which the VERIFY frame refers to;
+            // the matcher picks the probe's face by the same rule (Faces.largest) and decides the verdict.
+            MatchResult other = withFaces(pipeline.request(RequestFrames.detect(uploads.check(otherFile).bytes())));
+            frame = RequestFrames.verifyAgainstFace(probe, Faces.largest(other.getFaces(), FaceMatch::getFace).getFace().getFaceId());
         }
-        MatchResult result = Answers.successful(pipeline.request(frame));
-        FaceMatch face = result.getFaces().get(0);
-        Answers.PersonRef person = face.getPerson() == null ? null
-                : new Answers.PersonRef(face.getPerson().getPersonId(), face.getPerson().getName());
-        float similarity = Math.round(face.getBestSimilarity() * 10000) / 10000f;
-        return new Answers.VerifyResponse(face.getBestSimilarity() >= result.getThreshold(), similarity, result.getThreshold(), person);
+        return Answers.verify(Failures.successful(pipeline.request(frame)));
     }
 
     private static MatchResult withFaces(MatchResult result) {
-        Answers.successful(result);
+        Failures.successful(result);
         if (result.getFaces().isEmpty()) {
-            throw new ApiException(HttpStatus.UNPROCESSABLE_ENTITY, "no_face", "no face found in the photo");
+            throw new ApiException(ApiError.NO_FACE, "no face found in the photo");
         }
         return result;
     }

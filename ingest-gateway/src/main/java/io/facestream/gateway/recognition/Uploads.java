@@ -3,20 +3,16 @@ package io.facestream.gateway.recognition;
 import java.io.IOException;
 import java.util.Locale;
 import java.util.Set;
-import java.util.UUID;
 import java.util.regex.Pattern;
 
-import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 import org.springframework.web.multipart.MultipartFile;
 
 import io.facestream.gateway.GatewayProperties;
-import io.facestream.gateway.pipeline.PipelineClient;
-import io.facestream.schemas.Frame;
-import io.facestream.schemas.Operation;
-import io.facestream.schemas.SourceKind;
+import io.facestream.gateway.web.ApiError;
+import io.facestream.gateway.web.ApiException;
 
-/** Uploaded photos checked and turned into request frames, the same way for every route. */
+/** Uploaded photos and face ids checked the same way for every route (frames are made by RequestFrames). */
 @Component
 public class Uploads {
 
@@ -32,33 +28,32 @@ public class Uploads {
         this.properties = properties;
     }
 
-    /** A frame that enrols one face: from an uploaded photo or from a face detected within the last minute. */
-    public Frame enrolmentFrame(Operation operation, MultipartFile file, String faceId, String name) {
+    /** The face an enrolment stands for: an uploaded photo ({@code image}) or a face detected within the last minute ({@code faceId}). */
+    public record EnrolmentFace(byte[] image, String faceId) {
+    }
+
+    public EnrolmentFace enrolmentFace(MultipartFile file, String faceId) {
         boolean hasFile = file != null;
         boolean hasFaceId = faceId != null && !faceId.isBlank();
         if (hasFile == hasFaceId) {
-            throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_request", "send either a 'file' or a 'face_id', not both and not neither");
+            throw new ApiException(ApiError.INVALID_REQUEST, "send either a 'file' or a 'face_id', not both and not neither");
         }
         if (hasFaceId && !FACE_ID.matcher(faceId.strip()).matches()) {
-            throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_face_id", "face_id is not a face id returned by detect or recognize (a UUID)");
+            throw new ApiException(ApiError.INVALID_FACE_ID, "face_id is not a face id returned by detect or recognize (a UUID)");
         }
-        return hasFile ? frame(operation, check(file), name, null) : frame(operation, null, name, faceId.strip().toLowerCase(Locale.ROOT));
-    }
-
-    public static Frame frame(Operation operation, ImageUpload upload, String name, String faceId) {
-        return PipelineClient.frame(SourceKind.REQUEST, UUID.randomUUID().toString(), 0, operation, upload == null ? null : upload.bytes(), name, faceId);
+        return hasFile ? new EnrolmentFace(check(file).bytes(), null) : new EnrolmentFace(null, faceId.strip().toLowerCase(Locale.ROOT));
     }
 
     public ImageUpload check(MultipartFile file) {
         String part = file == null ? "file" : file.getName();
         if (file == null || file.isEmpty()) {
-            throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_image", "the '" + part + "' part is empty (" + ImageUpload.ACCEPTED + ")");
+            throw new ApiException(ApiError.INVALID_IMAGE, "the '" + part + "' part is empty (" + ImageUpload.ACCEPTED + ")");
         }
         String declared = file.getContentType();
         if (declared != null && !declared.isBlank()) {
             String type = declared.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
             if (!IMAGE_TYPES.contains(type)) {
-                throw new ApiException(HttpStatus.BAD_REQUEST, "unsupported_file_type",
+                throw new ApiException(ApiError.UNSUPPORTED_FILE_TYPE,
                         "the '" + part + "' part is declared as " + (type.matches("[a-z0-9.+-]{1,60}/[a-z0-9.+-]{1,60}") ? type : "an unknown type")
                                 + "; " + ImageUpload.ACCEPTED + " (image/jpeg, image/png)");
             }
@@ -66,7 +61,7 @@ public class Uploads {
         try {
             return ImageUpload.prepare(file.getBytes(), properties.maxImageSide(), properties.maxImagePixels());
         } catch (IOException e) {
-            throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_request", "cannot read the upload: " + e.getMessage());
+            throw new ApiException(ApiError.INVALID_REQUEST, "cannot read the upload: " + e.getMessage());
         }
     }
 }

@@ -2,16 +2,11 @@ package io.facestream.gateway.websocket;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.LinkedHashMap;
 import java.time.Duration;
-import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,18 +22,20 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.facestream.gateway.GatewayProperties;
+import io.facestream.gateway.access.Access;
 import io.facestream.gateway.access.ApiKey;
 import io.facestream.gateway.access.ApiKeyFilter;
 import io.facestream.gateway.access.ApiKeys;
 import io.facestream.gateway.access.RateLimiter;
 import io.facestream.gateway.access.Scope;
 import io.facestream.gateway.pipeline.PipelineClient;
+import io.facestream.gateway.pipeline.RequestFrames;
 import io.facestream.gateway.recognition.Answers;
-import io.facestream.gateway.recognition.ApiException;
 import io.facestream.gateway.recognition.ImageUpload;
-import io.facestream.schemas.Frame;
-import io.facestream.schemas.Operation;
-import io.facestream.schemas.SourceKind;
+import io.facestream.gateway.web.ApiError;
+import io.facestream.gateway.web.ApiException;
+import io.facestream.gateway.web.Failures;
+import io.facestream.schemas.MatchResult;
 
 /**
  * Live video: every binary message is one image and gets exactly one JSON reply, in the order
@@ -116,60 +113,49 @@ public class RecognitionSocketHandler extends BinaryWebSocketHandler {
             return;
         }
         long sequence;
-        CompletableFuture<Map<String, Object>> reply;
+        CompletableFuture<Object> reply;
         synchronized (connection) {
             sequence = connection.nextSequence++;
             RateLimiter.Verdict verdict = limiter.acquire(connection.key.id());
             reply = verdict.allowed() ? answer(connection, session.getId(), sequence, bytes(message.getPayload()))
-                    : CompletableFuture.completedFuture(error(sequence, "rate_limited",
-                            "this key made too many requests; retry after " + verdict.retryAfterSeconds() + " s"));
+                    : CompletableFuture.completedFuture(Replies.Failed.of(sequence, ApiError.RATE_LIMITED, verdict.message()));
             connection.lastReply = connection.lastReply.thenCombine(reply, (previous, body) -> body).thenAccept(body -> send(connection, body));
         }
     }
 
-    private CompletableFuture<Map<String, Object>> answer(Connection connection, String sessionId, long sequence, byte[] image) {
+    private CompletableFuture<Object> answer(Connection connection, String sessionId, long sequence, byte[] image) {
         ImageUpload upload;
         try {
             upload = ImageUpload.prepare(image, properties.maxImageSide(), properties.maxImagePixels());
         } catch (ApiException e) {
-            return CompletableFuture.completedFuture(error(sequence, e.error(), e.getMessage()));
+            return CompletableFuture.completedFuture(Replies.Failed.of(sequence, e));
         } catch (RuntimeException e) {
             // Whatever one client's bytes do to the decoder, that client gets an error and everyone else carries on.
             log.warn("frame {} of connection {} could not be prepared", sequence, sessionId, e);
-            return CompletableFuture.completedFuture(error(sequence, "invalid_image", "the image could not be read (JPEG or PNG expected)"));
+            return CompletableFuture.completedFuture(Replies.Failed.of(sequence, ApiError.INVALID_IMAGE, "the image could not be read (JPEG or PNG expected)"));
         }
         if (connection.inFlight.incrementAndGet() > MAX_IN_FLIGHT) {
             connection.inFlight.decrementAndGet();
-            return CompletableFuture.completedFuture(error(sequence, "busy",
+            return CompletableFuture.completedFuture(Replies.Failed.of(sequence, ApiError.BUSY,
                     "more than " + MAX_IN_FLIGHT + " frames of this connection are waiting for the pipeline; this one was dropped"));
         }
-        Frame frame = PipelineClient.frame(SourceKind.WEBSOCKET, sessionId, sequence, Operation.RECOGNIZE, upload.bytes(), null, null);
-        CompletableFuture<io.facestream.schemas.MatchResult> submitted;
+        CompletableFuture<MatchResult> submitted;
         try {
-            submitted = pipeline.submit(frame);
+            submitted = pipeline.submit(RequestFrames.liveFrame(sessionId, sequence, upload.bytes()));
         } catch (RuntimeException e) {
             connection.inFlight.decrementAndGet();
             log.warn("frame {} of connection {} could not be sent", sequence, sessionId, e);
-            return CompletableFuture.completedFuture(error(sequence, "internal", "the frame could not be sent to the pipeline"));
+            return CompletableFuture.completedFuture(Replies.Failed.of(sequence, ApiError.INTERNAL, "the frame could not be sent to the pipeline"));
         }
         return submitted.whenComplete((result, failure) -> connection.inFlight.decrementAndGet()).handle((result, failure) -> {
             if (failure != null) {
-                Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
-                return cause instanceof TimeoutException
-                        ? error(sequence, "timeout", "the pipeline did not answer within " + pipeline.timeout().toSeconds() + " s")
-                        : error(sequence, "internal", "the pipeline failed");
+                return Replies.Failed.of(sequence, Failures.of(failure));
             }
             try {
                 // Frames of live video often show nobody: an empty answer, not an error.
-                Answers.RecognizeResponse answer = Answers.recognize(Answers.successful(result), upload.scale());
-                Map<String, Object> body = new LinkedHashMap<>();
-                body.put("sequence", sequence);
-                body.put("recognized_faces", answer.recognizedFaces());
-                body.put("unknown_faces", answer.unknownFaces());
-                body.put("threshold", answer.threshold());
-                return body;
+                return Replies.Recognized.of(sequence, Answers.recognize(Failures.successful(result), upload.scale()));
             } catch (ApiException e) {
-                return error(sequence, e.error(), e.getMessage());
+                return Replies.Failed.of(sequence, e);
             }
         });
     }
@@ -181,30 +167,27 @@ public class RecognitionSocketHandler extends BinaryWebSocketHandler {
             authenticate(connection, message.getPayload());
             return;
         }
-        Map<String, Object> body = error(null, "binary_frames_only", "send each image as one binary message (JPEG or PNG bytes)");
+        Object body = Replies.Failed.of(null, ApiError.BINARY_FRAMES_ONLY, "send each image as one binary message (JPEG or PNG bytes)");
         synchronized (connection) {
             connection.lastReply = connection.lastReply.thenAccept(previous -> send(connection, body));
         }
     }
 
     private void authenticate(Connection connection, String message) {
-        Optional<ApiKey> key = Optional.empty();
+        String presented = null;
         try {
             JsonNode node = json.readTree(message);
-            JsonNode presented = node == null ? null : node.get("api_key");
-            if (presented != null && presented.isTextual() && presented.asText().length() <= 200) {
-                key = keys.find(presented.asText().strip());
-            }
+            JsonNode field = node == null ? null : node.get("api_key");
+            presented = field != null && field.isTextual() ? field.asText() : null;
         } catch (IOException e) {
             // not JSON: same as no key
         }
-        if (key.isEmpty()) {
-            close(connection.session, UNAUTHORIZED);
-        } else if (!key.get().allows(Scope.RECOGNIZE)) {
-            close(connection.session, FORBIDDEN);
+        Access access = keys.authorize(presented, Scope.RECOGNIZE, "the WebSocket");
+        if (!access.isGranted()) {
+            close(connection.session, access.refusal() == ApiError.FORBIDDEN ? FORBIDDEN : UNAUTHORIZED);
         } else {
-            connection.key = key.get();
-            send(connection, Map.of("authenticated", true));
+            connection.key = access.key();
+            send(connection, new Replies.Authenticated(true));
         }
     }
 
@@ -216,16 +199,7 @@ public class RecognitionSocketHandler extends BinaryWebSocketHandler {
         }
     }
 
-    private static Map<String, Object> error(Long sequence, String code, String message) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        if (sequence != null) {
-            body.put("sequence", sequence);
-        }
-        body.put("error", Map.of("code", code, "message", message));
-        return body;
-    }
-
-    private void send(Connection connection, Map<String, Object> body) {
+    private void send(Connection connection, Object body) {
         try {
             if (connection.session.isOpen()) {
                 connection.session.sendMessage(new TextMessage(json.writeValueAsString(body)));

@@ -1,4 +1,4 @@
-package io.facestream.gateway.recognition;
+package io.facestream.gateway.web;
 
 import java.util.LinkedHashMap;
 import java.util.Locale;

@@ -1,4 +1,4 @@
-package io.facestream.gateway.recognition;
+package io.facestream.gateway.web;
 
 import java.util.Locale;
 import java.util.concurrent.CompletionException;
@@ -23,6 +23,7 @@ import org.springframework.web.multipart.support.MissingServletRequestPartExcept
 import org.springframework.web.util.DisconnectedClientHelper;
 
 import io.facestream.gateway.GatewayProperties;
+import io.facestream.gateway.pipeline.PipelineTimeoutException;
 
 /**
  * Every error leaves as JSON {"error", "message"}, whatever the client accepts, and never with
@@ -47,6 +48,11 @@ public class ErrorHandler {
         this.properties = properties;
     }
 
+    static ResponseEntity<ErrorResponse> answer(ApiError error, String message) {
+        return answer(error.status(), error.code(), message);
+    }
+
+    /** For statuses Spring itself decides (404 unknown route, 405, ...), named after the status. */
     static ResponseEntity<ErrorResponse> answer(HttpStatusCode status, String error, String message) {
         // Content type set here, so an Accept header without JSON cannot turn an error into an empty 406.
         return ResponseEntity.status(status).contentType(MediaType.APPLICATION_JSON).body(new ErrorResponse(error, message));
@@ -60,23 +66,23 @@ public class ErrorHandler {
 
     @ExceptionHandler(HttpMessageNotReadableException.class)
     ResponseEntity<ErrorResponse> unreadable(HttpMessageNotReadableException e) {
-        return answer(HttpStatus.BAD_REQUEST, "invalid_json", "the request body is not the JSON this route expects");
+        return answer(ApiError.INVALID_JSON, "the request body is not the JSON this route expects");
     }
 
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)
     ResponseEntity<ErrorResponse> typeMismatch(MethodArgumentTypeMismatchException e) {
-        return answer(HttpStatus.BAD_REQUEST, "invalid_request", "'" + e.getName() + "' must be a "
+        return answer(ApiError.INVALID_REQUEST, "'" + e.getName() + "' must be a "
                 + (e.getRequiredType() == null ? "valid value" : e.getRequiredType().getSimpleName().toLowerCase(Locale.ROOT)));
     }
 
     @ExceptionHandler(MissingServletRequestPartException.class)
     ResponseEntity<ErrorResponse> missingPart(MissingServletRequestPartException e) {
-        return answer(HttpStatus.BAD_REQUEST, "missing_field", "the '" + e.getRequestPartName() + "' field is missing");
+        return answer(ApiError.MISSING_FIELD, "the '" + e.getRequestPartName() + "' field is missing");
     }
 
     @ExceptionHandler(MissingServletRequestParameterException.class)
     ResponseEntity<ErrorResponse> missingParameter(MissingServletRequestParameterException e) {
-        return answer(HttpStatus.BAD_REQUEST, "missing_field", "the '" + e.getParameterName() + "' field is missing");
+        return answer(ApiError.MISSING_FIELD, "the '" + e.getParameterName() + "' field is missing");
     }
 
     @ExceptionHandler(MaxUploadSizeExceededException.class)
@@ -86,28 +92,33 @@ public class ErrorHandler {
         String message = cause.contains("count")
                 ? "the upload has too many parts; send one 'file' and, for register, 'name' or 'face_id'"
                 : "the upload exceeds the " + properties.maxUploadSize().toMegabytes() + " MB limit";
-        return answer(HttpStatus.PAYLOAD_TOO_LARGE, "too_large", message);
+        return answer(ApiError.TOO_LARGE, message);
     }
 
     @ExceptionHandler(MultipartException.class)
     ResponseEntity<ErrorResponse> multipart(MultipartException e) {
-        return answer(HttpStatus.BAD_REQUEST, "invalid_request", "the body is not a readable multipart/form-data upload");
+        return answer(ApiError.INVALID_REQUEST, "the body is not a readable multipart/form-data upload");
     }
 
     @ExceptionHandler(HttpMediaTypeNotSupportedException.class)
     ResponseEntity<ErrorResponse> mediaType(HttpMediaTypeNotSupportedException e) {
         String got = e.getContentType() == null ? "no Content-Type" : "Content-Type " + e.getContentType().getType() + "/" + e.getContentType().getSubtype();
         boolean upload = e.getSupportedMediaTypes().contains(MediaType.MULTIPART_FORM_DATA);
-        return answer(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", upload
+        return answer(ApiError.UNSUPPORTED_MEDIA_TYPE, upload
                 ? "send multipart/form-data with a 'file' part (JPEG or PNG), not " + got
                 : "send " + e.getSupportedMediaTypes() + ", not " + got);
     }
 
+    @ExceptionHandler(PipelineTimeoutException.class)
+    ResponseEntity<ErrorResponse> timeout(PipelineTimeoutException e) {
+        return api(Failures.of(e));
+    }
+
     @ExceptionHandler(CompletionException.class)
     ResponseEntity<ErrorResponse> pipeline(CompletionException e) {
-        // PipelineClient.request already turned a timeout into a 504; what remains is a failure to send.
+        // A timeout arrives as PipelineTimeoutException; what remains is a failure to send.
         log.error("the pipeline failed", e.getCause());
-        return answer(HttpStatus.INTERNAL_SERVER_ERROR, "internal", "the pipeline failed");
+        return api(Failures.of(e));
     }
 
     /** What Spring itself refuses (unknown route 404, wrong method 405, ...), and anything unforeseen as a bare 500. */
@@ -127,6 +138,6 @@ public class ErrorHandler {
             return answer(status, error, message);
         }
         log.error("unexpected failure", e);
-        return answer(HttpStatus.INTERNAL_SERVER_ERROR, "internal", "the request failed on the server");
+        return answer(ApiError.INTERNAL, "the request failed on the server");
     }
 }

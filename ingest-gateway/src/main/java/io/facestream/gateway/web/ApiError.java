@@ -1,0 +1,70 @@
+package io.facestream.gateway.web;
+
+import org.springframework.http.HttpStatus;
+
+import io.facestream.schemas.ErrorCode;
+
+/**
+ * Every error code the gateway answers with, and its HTTP status: the one table. A WebSocket reply carries the same
+ * code (its status is only used over HTTP). The pipeline's own codes map here through {@link #of(ErrorCode)}, whose
+ * switch has no default: a new pipeline code does not compile until it has a status, so it cannot become a 500 unseen.
+ */
+public enum ApiError {
+    INVALID_REQUEST(HttpStatus.BAD_REQUEST),
+    INVALID_JSON(HttpStatus.BAD_REQUEST),
+    MISSING_FIELD(HttpStatus.BAD_REQUEST),
+    INVALID_IMAGE(HttpStatus.BAD_REQUEST),
+    UNSUPPORTED_FILE_TYPE(HttpStatus.BAD_REQUEST),
+    INVALID_FACE_ID(HttpStatus.BAD_REQUEST),
+    INVALID_NAME(HttpStatus.BAD_REQUEST),
+    INVALID_SCOPES(HttpStatus.BAD_REQUEST),
+    /** WebSocket only: a text message where an image was expected. */
+    BINARY_FRAMES_ONLY(HttpStatus.BAD_REQUEST),
+    MISSING_API_KEY(HttpStatus.UNAUTHORIZED),
+    INVALID_API_KEY(HttpStatus.UNAUTHORIZED),
+    FORBIDDEN(HttpStatus.FORBIDDEN),
+    PERSON_NOT_FOUND(HttpStatus.NOT_FOUND),
+    FACE_NOT_FOUND(HttpStatus.NOT_FOUND),
+    KEY_NOT_FOUND(HttpStatus.NOT_FOUND),
+    ALREADY_ENROLLED(HttpStatus.CONFLICT),
+    TOO_LARGE(HttpStatus.PAYLOAD_TOO_LARGE),
+    IMAGE_TOO_LARGE(HttpStatus.PAYLOAD_TOO_LARGE),
+    UNSUPPORTED_MEDIA_TYPE(HttpStatus.UNSUPPORTED_MEDIA_TYPE),
+    NO_FACE(HttpStatus.UNPROCESSABLE_ENTITY),
+    MULTIPLE_FACES(HttpStatus.UNPROCESSABLE_ENTITY),
+    LOW_QUALITY(HttpStatus.UNPROCESSABLE_ENTITY),
+    RATE_LIMITED(HttpStatus.TOO_MANY_REQUESTS),
+    /** WebSocket only: more frames of one connection waiting for the pipeline than it may have; the frame was dropped. */
+    BUSY(HttpStatus.SERVICE_UNAVAILABLE),
+    INTERNAL(HttpStatus.INTERNAL_SERVER_ERROR),
+    TIMEOUT(HttpStatus.GATEWAY_TIMEOUT);
+
+    private final HttpStatus status;
+
+    ApiError(HttpStatus status) {
+        this.status = status;
+    }
+
+    public HttpStatus status() {
+        return status;
+    }
+
+    /** As it appears in answers: {@code "error": "invalid_image"}. */
+    public String code() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    public static ApiError of(ErrorCode code) {
+        return switch (code) {
+            case INVALID_IMAGE -> INVALID_IMAGE;
+            case INVALID_REQUEST -> INVALID_REQUEST;
+            case NO_FACE -> NO_FACE;
+            case MULTIPLE_FACES -> MULTIPLE_FACES;
+            case LOW_QUALITY -> LOW_QUALITY;
+            case FACE_NOT_FOUND -> FACE_NOT_FOUND;
+            case PERSON_NOT_FOUND -> PERSON_NOT_FOUND;
+            case ALREADY_ENROLLED -> ALREADY_ENROLLED;
+            case INTERNAL -> INTERNAL;
+        };
+    }
+}
