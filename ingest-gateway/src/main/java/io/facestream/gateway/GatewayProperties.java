@@ -12,9 +12,12 @@ import io.facestream.face.Images;
  * @param replyTimeout   how long a request waits for its result before answering 504
  * @param maxImageSide   longer photos are shrunk before they enter Kafka (see README, "Large photos")
  * @param instanceId     tells this gateway's requests apart from other instances'; random unless set
- * @param maxUploadSize  largest uploaded file; a larger one is answered 413 before it is read whole
- * @param maxImagePixels largest width × height an image's header may claim (413 above); checked before decoding
- * @param maxFrameSize   largest WebSocket binary message; a larger one closes that connection with 1009
+ * @param maxUploadSize  largest uploaded file, default 20 MB; a larger one is answered 413 before it is read whole
+ *                       (the multipart limits follow it: UploadLimits)
+ * @param maxImagePixels largest width × height an image's header may claim (413 above), default Images.DEFAULT_MAX_PIXELS
+ *                       (40 megapixels); checked before decoding (decompression bombs)
+ * @param maxFrameSize   largest WebSocket binary message, default 8 MB; a larger one closes that connection with 1009
+ *                       (the buffer is reserved per open connection)
  * @param redisUrl       rate-limit counters (and the matcher's caches) live here
  * @param redisPrefix    shared with the matcher, so one Redis can serve several deployments
  * @param adminKey       a first admin API key from configuration (stored hashed); see README "API keys"

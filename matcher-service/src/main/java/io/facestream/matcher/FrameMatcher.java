@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
+import javax.sql.DataSource;
+
 import io.facestream.face.Vectors;
 import io.facestream.matcher.gallery.Erasures;
 import io.facestream.matcher.gallery.Galleries;
@@ -16,24 +18,30 @@ import io.facestream.schemas.FaceMatch;
 import io.facestream.schemas.Faces;
 import io.facestream.schemas.FrameHeader;
 import io.facestream.schemas.MatchResult;
+import io.facestream.schemas.Operations;
 import io.facestream.schemas.PersonMatch;
+import io.facestream.schemas.SourceKind;
 import io.facestream.schemas.Values;
 
 /**
  * Answers one embedded frame: every face becomes a known person or unknown, and a verification gets its verdict.
- * This is the read path; frames that change who is enrolled go to the {@link PeopleWriter}, the only writer of people.
+ * This is the read path; frames that change who is enrolled go to the {@link PeopleWriter}, the only writer of people,
+ * and the gateway's reads of people to the {@link PeopleReader}.
  */
 public final class FrameMatcher {
 
     private final Lookup lookup;
     private final RecentFaces recentFaces;
     private final PeopleWriter people;
+    private final PeopleReader directory;
 
-    public FrameMatcher(Galleries galleries, PersonRepository repository, GalleryCache cache, RecentFaces recentFaces, Erasures erasures,
-                        MatcherConfig config) {
+    /** @param dataSource the people tables, which the matcher owns (its Flyway migrations, {@link MatcherService#migrate}) */
+    public FrameMatcher(DataSource dataSource, Galleries galleries, PersonRepository repository, GalleryCache cache, RecentFaces recentFaces,
+                        Erasures erasures, MatcherConfig config) {
         this.lookup = new Lookup(galleries, erasures, config);
         this.recentFaces = recentFaces;
         this.people = new PeopleWriter(galleries, repository, cache, recentFaces, erasures, lookup, config.recentFaceSeconds());
+        this.directory = new PeopleReader(dataSource);
     }
 
     public Outcome handle(EmbeddedFrame frame) {
@@ -45,12 +53,18 @@ public final class FrameMatcher {
         if (frame.getError() != null) {
             return new Outcome(result.build());
         }
-        return switch (frame.getHeader().getOperation()) {
+        FrameHeader header = frame.getHeader();
+        // Cameras write straight to Kafka; only the gateway, which checks API keys, may read or change who is enrolled.
+        if (Operations.gatewayOnly(header.getOperation()) && header.getSourceKind() == SourceKind.CAMERA) {
+            return Outcome.failed(result, ErrorCode.INVALID_REQUEST, header.getOperation() + " is not accepted from a camera");
+        }
+        return switch (header.getOperation()) {
             case PING -> new Outcome(result.build());
             case DETECT -> new Outcome(result.setFaces(remember(frame.getFaces(), false)).build());
             case RECOGNIZE -> recognize(frame, result);
             case VERIFY -> verify(frame, result);
             case REGISTER, ADD_FACE, REMOVE_FACE, RENAME, ERASE -> people.handle(frame, result);
+            case LIST_PEOPLE, GET_PERSON -> directory.handle(frame, result);
         };
     }
 

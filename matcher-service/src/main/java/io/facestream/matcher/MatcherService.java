@@ -3,6 +3,8 @@ package io.facestream.matcher;
 import java.time.Duration;
 
 import org.apache.kafka.streams.KafkaStreams;
+import javax.sql.DataSource;
+
 import org.flywaydb.core.Flyway;
 
 import com.zaxxer.hikari.HikariConfig;
@@ -28,7 +30,7 @@ public final class MatcherService implements AutoCloseable {
     private MatcherService(MatcherConfig config) {
         TopicBootstrap.ensureTopics(config.bootstrapServers());
         dataSource = dataSource(config);
-        Flyway.configure().dataSource(dataSource).schemas(config.databaseSchema()).createSchemas(true).load().migrate();
+        migrate(dataSource, config.databaseSchema());
         redis = new JedisPooled(java.net.URI.create(config.redisUrl()));
         PersonRepository people = new PersonRepository(dataSource);
         GalleryCache cache = new GalleryCache(redis, config.redisPrefix());
@@ -36,10 +38,23 @@ public final class MatcherService implements AutoCloseable {
         feed = new GalleryFeed(config.bootstrapServers());
         Galleries galleries = new Galleries(people, cache, config.thresholds().keySet(), config::matching);
         feed.start(galleries::apply);
-        FrameMatcher matcher = new FrameMatcher(galleries, people, cache,
+        FrameMatcher matcher = new FrameMatcher(dataSource, galleries, people, cache,
                 new RecentFaces(redis, config.redisPrefix(), config.recentFaceSeconds()), new Erasures(redis, config.redisPrefix()), config);
         streams = PipelineStreams.start(MatcherTopology.build(matcher),
                 PipelineStreams.properties(config.applicationId(), config.bootstrapServers(), config.streamThreads()), Duration.ofSeconds(60));
+    }
+
+    /**
+     * The matcher owns the people tables ({@code person}, {@code face_embedding}): only it reads and writes them, the
+     * gateway asks it through the pipeline (LIST_PEOPLE, GET_PERSON). Its migrations live in db/matcher with the default
+     * history table; the gateway migrates only its {@code api_key} from db/gateway with a history table of its own, so
+     * neither runs the other's migrations, even in one schema. A database migrated before the split has the gateway's
+     * old V2 in this history: that applied-but-gone migration is ignored, not an error. Baseline 0 lets it start on a
+     * schema the gateway has already created its table in.
+     */
+    public static void migrate(DataSource dataSource, String schema) {
+        Flyway.configure().dataSource(dataSource).schemas(schema).createSchemas(true).locations("classpath:db/matcher")
+                .ignoreMigrationPatterns("*:missing").baselineOnMigrate(true).baselineVersion("0").load().migrate();
     }
 
     public static MatcherService start(MatcherConfig config) {

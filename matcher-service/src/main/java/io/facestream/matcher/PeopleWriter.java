@@ -19,7 +19,6 @@ import io.facestream.schemas.PersonChange;
 import io.facestream.schemas.PersonChangeKind;
 import io.facestream.schemas.PersonMatch;
 import io.facestream.schemas.PipelineError;
-import io.facestream.schemas.SourceKind;
 import io.facestream.schemas.Values;
 
 /**
@@ -47,20 +46,16 @@ final class PeopleWriter {
         this.recentFaceSeconds = recentFaceSeconds;
     }
 
-    /** One frame that changes people: the one dispatch over the people operations. */
+    /** One frame that changes people (from the gateway: FrameMatcher refuses cameras): the one dispatch over the people operations. */
     Outcome handle(EmbeddedFrame frame, MatchResult.Builder result) {
         FrameHeader header = frame.getHeader();
-        // Cameras write straight to Kafka; only the gateway, which checks API keys, may change who is enrolled.
-        if (header.getSourceKind() == SourceKind.CAMERA) {
-            return Outcome.failed(result, ErrorCode.INVALID_REQUEST, header.getOperation() + " is not accepted from a camera");
-        }
         return switch (header.getOperation()) {
             case REGISTER -> register(frame, result);
             case ADD_FACE -> addFace(frame, result);
             case REMOVE_FACE -> removeFace(header, result);
             case RENAME -> rename(header, result);
             case ERASE -> erase(header, result);
-            case DETECT, RECOGNIZE, PING, VERIFY -> throw new IllegalArgumentException(header.getOperation() + " changes no people");
+            case DETECT, RECOGNIZE, PING, VERIFY, LIST_PEOPLE, GET_PERSON -> throw new IllegalArgumentException(header.getOperation() + " changes no people");
         };
     }
 

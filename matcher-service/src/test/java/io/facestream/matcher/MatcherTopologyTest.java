@@ -14,7 +14,6 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -33,6 +32,7 @@ import io.facestream.schemas.FaceEmbedding;
 import io.facestream.schemas.FrameHeader;
 import io.facestream.schemas.MatchResult;
 import io.facestream.schemas.Operation;
+import io.facestream.schemas.PeopleQuery;
 import io.facestream.schemas.PersonChange;
 import io.facestream.schemas.Point;
 import io.facestream.schemas.SourceKind;
@@ -63,7 +63,7 @@ class MatcherTopologyTest {
         dataSource.setJdbcUrl(config.databaseUrl());
         dataSource.setUsername(config.databaseUser());
         dataSource.setSchema(schema);
-        Flyway.configure().dataSource(dataSource).schemas(schema).createSchemas(true).load().migrate();
+        MatcherService.migrate(dataSource, schema);
         redis = new JedisPooled(URI.create(config.redisUrl()));
         driver = newDriver();
     }
@@ -72,7 +72,7 @@ class MatcherTopologyTest {
         PersonRepository people = new PersonRepository(dataSource);
         GalleryCache cache = new GalleryCache(redis, prefix);
         Galleries galleries = new Galleries(people, cache, List.of(EmbeddingModel.parse(MODEL)), config::matching);
-        FrameMatcher matcher = new FrameMatcher(galleries, people, cache, new RecentFaces(redis, prefix, config.recentFaceSeconds()),
+        FrameMatcher matcher = new FrameMatcher(dataSource, galleries, people, cache, new RecentFaces(redis, prefix, config.recentFaceSeconds()),
                 new Erasures(redis, prefix), config);
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "matcher-test");
@@ -262,7 +262,7 @@ class MatcherTopologyTest {
         PersonRepository people = new PersonRepository(dataSource);
         GalleryCache cache = new GalleryCache(redis, prefix);
         Galleries otherGalleries = new Galleries(people, cache, List.of(EmbeddingModel.parse(MODEL)), config::matching);
-        FrameMatcher other = new FrameMatcher(otherGalleries, people, cache, new RecentFaces(redis, prefix, 1), new Erasures(redis, prefix), config);
+        FrameMatcher other = new FrameMatcher(dataSource, otherGalleries, people, cache, new RecentFaces(redis, prefix, 1), new Erasures(redis, prefix), config);
         assertThat(other.handle(frame("o1", Operation.RECOGNIZE, null, null, unit(0, 0, 1))).result().getFaces().get(0).getPerson()).isNotNull();
         changes.readValuesToList();
 
@@ -317,6 +317,43 @@ class MatcherTopologyTest {
         nobody.getHeader().setPersonId(ada + 1000);
         embeddings.pipeInput("v4", nobody);
         assertThat(results.readValue().getError().getCode()).isEqualTo("PERSON_NOT_FOUND");
+    }
+
+    /** The matcher owns the people tables: the gateway's reads of them come through here (they were SQL in the gateway). */
+    @Test
+    void peopleAreListedAndReadWithoutEmbeddings() {
+        long ada = register("r1", "Ada_Lovelace", unit(1, 0, 0));
+        register("r2", "Grace", unit(0, 1, 0));
+
+        EmbeddedFrame list = frame("l1", Operation.LIST_PEOPLE, null, null);
+        list.getHeader().setPeopleQuery(new PeopleQuery("ada_", 0, 10));
+        embeddings.pipeInput("l1", list);
+        MatchResult page = results.readValue();
+        assertThat(page.getPeople().getTotal()).isEqualTo(1);
+        assertThat(page.getPeople().getItems()).singleElement().satisfies(p -> {
+            assertThat(p.getName()).isEqualTo("Ada_Lovelace");
+            assertThat(p.getFaceCount()).isEqualTo(1);
+        });
+        // "_" is a LIKE wildcard: escaped, "a_a" must not match "Ada".
+        list.getHeader().setPeopleQuery(new PeopleQuery("a_a", 0, 10));
+        embeddings.pipeInput("l2", list);
+        assertThat(results.readValue().getPeople().getTotal()).isZero();
+
+        EmbeddedFrame get = frame("g1", Operation.GET_PERSON, null, null);
+        get.getHeader().setPersonId(ada);
+        embeddings.pipeInput("g1", get);
+        MatchResult person = results.readValue();
+        assertThat(person.getPeople().getItems().get(0).getFaces()).singleElement()
+                .satisfies(f -> assertThat(f.getModel()).isEqualTo(MODEL));
+
+        get.getHeader().setPersonId(ada + 1000);
+        embeddings.pipeInput("g2", get);
+        assertThat(results.readValue().getError().getCode()).isEqualTo("PERSON_NOT_FOUND");
+
+        get.getHeader().setPersonId(ada);
+        get.getHeader().setSourceKind(SourceKind.CAMERA);
+        embeddings.pipeInput("g3", get);
+        assertThat(results.readValue().getError().getCode()).as("cameras may not read who is enrolled").isEqualTo("INVALID_REQUEST");
     }
 
     @Test

@@ -9,10 +9,21 @@ public final class Operations {
     private Operations() {
     }
 
+    /**
+     * Whether only the gateway, which checks API keys, may send the operation: everything that reads or changes who is
+     * enrolled. Cameras produce to Kafka directly, so the matcher refuses these from a camera.
+     */
+    public static boolean gatewayOnly(Operation operation) {
+        return switch (operation) {
+            case REGISTER, ADD_FACE, REMOVE_FACE, RENAME, ERASE, LIST_PEOPLE, GET_PERSON -> true;
+            case DETECT, RECOGNIZE, PING, VERIFY -> false;
+        };
+    }
+
     /** Whether a frame must carry an image; an enrolment by face_id reuses a face detected in the last 60 s instead. */
     public static boolean needsImage(FrameHeader header) {
         return switch (header.getOperation()) {
-            case PING, REMOVE_FACE, RENAME, ERASE -> false;
+            case PING, REMOVE_FACE, RENAME, ERASE, LIST_PEOPLE, GET_PERSON -> false;
             case REGISTER, ADD_FACE -> header.getFaceId() == null;
             case DETECT, RECOGNIZE, VERIFY -> true;
         };

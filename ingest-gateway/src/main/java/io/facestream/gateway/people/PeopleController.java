@@ -26,9 +26,8 @@ import io.facestream.schemas.MatchResult;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
 /**
- * Enrolled people (admin scope). Reads come from PostgreSQL; every change is a frame through the
- * pipeline to the matcher, so it is stored, cached and applied by every matcher instance before
- * the answer comes back.
+ * Enrolled people (admin scope). Every read and change is a frame through the pipeline to the matcher, which owns the
+ * people tables; a change is stored, cached and applied by every matcher instance before the answer comes back.
  */
 @RestController
 @RequestMapping("/api/people")
@@ -67,7 +66,7 @@ public class PeopleController {
     @GetMapping("/{id}")
     @io.swagger.v3.oas.annotations.Operation(summary = "One person: name, faces (ids and recognizer, never the embeddings), created and updated times")
     public People.PersonDetail get(@PathVariable long id) {
-        return people.find(id).orElseThrow(() -> notFound(id));
+        return people.find(id);
     }
 
     @PatchMapping(path = "/{id}", consumes = MediaType.APPLICATION_JSON_VALUE)
@@ -102,9 +101,5 @@ public class PeopleController {
     public ResponseEntity<Void> removeFace(@PathVariable long id, @PathVariable long faceId) {
         Failures.successful(pipeline.request(RequestFrames.removeFace(id, faceId)));
         return ResponseEntity.noContent().build();
-    }
-
-    private static ApiException notFound(long id) {
-        return new ApiException(ApiError.PERSON_NOT_FOUND, "person " + id + " does not exist");
     }
 }

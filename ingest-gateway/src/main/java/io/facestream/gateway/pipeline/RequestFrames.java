@@ -8,6 +8,7 @@ import java.util.function.UnaryOperator;
 import io.facestream.schemas.Frame;
 import io.facestream.schemas.FrameHeader;
 import io.facestream.schemas.Operation;
+import io.facestream.schemas.PeopleQuery;
 import io.facestream.schemas.SourceKind;
 
 /**
@@ -67,6 +68,15 @@ public final class RequestFrames {
 
     public static Frame erase(long personId) {
         return request(Operation.ERASE, null, h -> h.setPersonId(personId));
+    }
+
+    /** A page of enrolled people, by id; {@code nameContains} null for everyone. */
+    public static Frame listPeople(String nameContains, int page, int size) {
+        return request(Operation.LIST_PEOPLE, null, h -> h.setPeopleQuery(new PeopleQuery(nameContains, page, size)));
+    }
+
+    public static Frame getPerson(long personId) {
+        return request(Operation.GET_PERSON, null, h -> h.setPersonId(personId));
     }
 
     private static Frame request(Operation operation, byte[] image, UnaryOperator<FrameHeader.Builder> fields) {
