@@ -7,12 +7,18 @@ import org.junit.jupiter.api.Test;
 import org.springframework.http.HttpStatus;
 
 import io.facestream.gateway.pipeline.RequestFrames;
+import io.facestream.schemas.AvroSerde;
 import io.facestream.schemas.ErrorCode;
 import io.facestream.schemas.MatchResult;
 import io.facestream.schemas.PipelineError;
 
 /** The one table of pipeline codes to HTTP statuses (it was a switch on strings in Answers.successful). */
 class ApiErrorTest {
+
+    static {
+        // Builders fill defaults through Avro, which trusts the generated classes once AvroSerde is loaded (as in every service).
+        AvroSerde.of(MatchResult.class);
+    }
 
     @Test
     void everyPipelineCodeHasItsStatusAndOnlyInternalIsA500() {
