@@ -104,7 +104,7 @@ public final class QualityBench {
             String detectorLabel = detectorName + (scoreThresholds.containsKey(detectorName) ? "@" + settings.scoreThreshold() : "");
             try (FaceDetector detector = known.create(models, settings)) {
                 CentralFaces faces = new CentralFaces(detector);
-                report.detection(detectorLabel + " (" + models.manifest().get(detectorName).licence() + ")",
+                report.detection(detectorLabel + " (" + known.model(models.manifest()).licence() + ")",
                         Detection.measure(detector, faces, data, json.getParent().resolve("bench-images").resolve(detectorName)));
                 // Flip rows only for the detectors named (all by default): flip doubles the embedding time of a run.
                 boolean flipRows = !options.containsKey("flip-detectors") || List.of(options.get("flip-detectors").split(",")).contains(detectorName);
@@ -114,7 +114,7 @@ public final class QualityBench {
                         try (FaceEmbedder embedder = OnnxFaceEmbedder.create(recognizer, models, flip)) {
                             FacePipeline pipeline = new FacePipeline(faces, embedder);
                             Map<String, Object> row = new LinkedHashMap<>();
-                            row.put("detector", detectorLabel + " (" + models.manifest().get(detector.name()).licence() + ")");
+                            row.put("detector", detectorLabel + " (" + known.model(models.manifest()).licence() + ")");
                             row.put("recognizer", embedder.model() + " (" + models.manifest().get(name).licence() + ")");
                             for (PairSet set : pairSets) {
                                 row.put(set.name(), Verification.run(pipeline, PairList.read(set.file(), set.images())));

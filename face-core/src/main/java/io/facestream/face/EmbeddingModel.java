@@ -1,9 +1,5 @@
 package io.facestream.face;
 
-import java.util.Arrays;
-import java.util.List;
-import java.util.stream.Stream;
-
 /**
  * What produced a vector: a recognizer, with or without flip averaging. Flip changes the vectors (and their calibrated
  * threshold), so each variant has its own gallery. Its {@link #name()} is what travels with every vector
@@ -25,10 +21,5 @@ public record EmbeddingModel(Recognizer recognizer, boolean flip) {
     public static EmbeddingModel parse(String name) {
         boolean flip = name.endsWith(FLIP);
         return new EmbeddingModel(Recognizer.byModelName(flip ? name.substring(0, name.length() - FLIP.length()) : name), flip);
-    }
-
-    /** Every recognizer, plain and flipped. */
-    public static List<EmbeddingModel> all() {
-        return Arrays.stream(Recognizer.values()).flatMap(r -> Stream.of(new EmbeddingModel(r, false), new EmbeddingModel(r, true))).toList();
     }
 }
