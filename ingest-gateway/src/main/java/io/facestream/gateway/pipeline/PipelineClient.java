@@ -119,7 +119,13 @@ public class PipelineClient {
             } catch (WakeupException e) {
                 break;
             } catch (RuntimeException e) {
-                log.error("reading results failed; retrying", e);
+                // A failure that repeats (broker gone, lost assignment) must not spin a core and flood the log.
+                log.error("reading results failed; retrying in 1 s", e);
+                try {
+                    Thread.sleep(1000);
+                } catch (InterruptedException interrupted) {
+                    break;
+                }
             }
         }
         consumer.close();
