@@ -23,6 +23,7 @@ import org.springframework.stereotype.Component;
 import io.facestream.gateway.GatewayProperties;
 import io.facestream.schemas.Consumers;
 import io.facestream.schemas.Frame;
+import io.facestream.schemas.KafkaClients;
 import io.facestream.schemas.FrameHeader;
 import io.facestream.schemas.MatchResult;
 import io.facestream.schemas.Operation;
@@ -51,17 +52,15 @@ public class PipelineClient {
     public PipelineClient(GatewayProperties properties) {
         this.timeout = properties.replyTimeout();
         TopicBootstrap.ensureTopics(properties.kafkaBootstrapServers());
-        producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, properties.kafkaBootstrapServers(),
+        producer = new KafkaProducer<>(KafkaClients.config(properties.kafkaBootstrapServers(), Map.of(
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.LINGER_MS_CONFIG, 0,
                 ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Topics.MAX_IMAGE_MESSAGE_BYTES,
-                ProducerConfig.CLIENT_ID_CONFIG, "gateway-" + properties.instanceId()),
+                ProducerConfig.CLIENT_ID_CONFIG, "gateway-" + properties.instanceId())),
                 Topics.FRAMES.keySerde().serializer(), Topics.FRAMES.valueSerde().serializer());
-        consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, properties.kafkaBootstrapServers(),
+        consumer = new KafkaConsumer<>(KafkaClients.config(properties.kafkaBootstrapServers(), Map.of(
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.CLIENT_ID_CONFIG, "gateway-results-" + properties.instanceId()),
+                ConsumerConfig.CLIENT_ID_CONFIG, "gateway-results-" + properties.instanceId())),
                 Topics.MATCH_RESULTS.keySerde().deserializer(), Topics.MATCH_RESULTS.valueSerde().deserializer());
         // Pinned now: every frame sent from here on has its result after this position.
         Consumers.assignAllFromEnd(consumer, Topics.MATCH_RESULTS.name());
