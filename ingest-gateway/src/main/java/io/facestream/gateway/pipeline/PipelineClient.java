@@ -18,6 +18,7 @@ import org.apache.kafka.common.errors.RecordDeserializationException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 import org.springframework.stereotype.Component;
 
 import io.facestream.gateway.GatewayProperties;
@@ -25,6 +26,7 @@ import io.facestream.schemas.Consumers;
 import io.facestream.schemas.Frame;
 import io.facestream.schemas.KafkaClients;
 import io.facestream.schemas.FrameHeader;
+import io.facestream.schemas.FrameLog;
 import io.facestream.schemas.MatchResult;
 import io.facestream.schemas.Operation;
 import io.facestream.schemas.SourceKind;
@@ -93,11 +95,12 @@ public class PipelineClient {
         String id = frame.getHeader().getId();
         CompletableFuture<MatchResult> result = new CompletableFuture<>();
         pending.put(id, result);
-        producer.send(new ProducerRecord<>(Topics.FRAMES.name(), frame.getHeader().getSourceId(), frame), (metadata, error) -> {
-            if (error != null) {
-                result.completeExceptionally(error);
-            }
-        });
+        FrameLog.handle(log, "sent", frame.getHeader(), () -> producer.send(
+                new ProducerRecord<>(Topics.FRAMES.name(), frame.getHeader().getSourceId(), frame), (metadata, error) -> {
+                    if (error != null) {
+                        result.completeExceptionally(error);
+                    }
+                }));
         return result.orTimeout(wait.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
                 .whenComplete((r, e) -> pending.remove(id));
     }
@@ -107,6 +110,8 @@ public class PipelineClient {
      * answer in time becomes a 504, with nothing half-done that a retry could not repeat (frames are idempotent).
      */
     public MatchResult request(Frame frame) {
+        // Stays set for the rest of the request (what the controller and error handler log); FrameLogFilter clears it.
+        MDC.put(FrameLog.FRAME_ID, frame.getHeader().getId());
         try {
             return submit(frame).join();
         } catch (java.util.concurrent.CompletionException e) {
@@ -128,7 +133,8 @@ public class PipelineClient {
                 for (ConsumerRecord<String, MatchResult> record : consumer.poll(Duration.ofMillis(200))) {
                     CompletableFuture<MatchResult> waiting = pending.get(record.value().getHeader().getId());
                     if (waiting != null) {
-                        waiting.complete(record.value());
+                        // What runs on completion (a WebSocket answer, say) logs with the frame's id too.
+                        FrameLog.handle(log, "answered", record.value().getHeader(), () -> waiting.complete(record.value()));
                     }
                 }
             } catch (RecordDeserializationException e) {
