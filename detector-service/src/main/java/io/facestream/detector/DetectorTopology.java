@@ -12,10 +12,13 @@ import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import io.facestream.schemas.DeadLetters;
 import io.facestream.schemas.DetectedFrame;
 import io.facestream.schemas.Frame;
+import io.facestream.schemas.FrameLog;
 import io.facestream.schemas.PipelineError;
 import io.facestream.schemas.ErrorCode;
 import io.facestream.schemas.SourceKind;
@@ -23,6 +26,8 @@ import io.facestream.schemas.Topics;
 
 /** frames → detected faces; camera frames without a readable image also → dead letters. */
 public final class DetectorTopology {
+
+    private static final Logger log = LoggerFactory.getLogger(DetectorTopology.class);
 
     private DetectorTopology() {
     }
@@ -79,11 +84,14 @@ public final class DetectorTopology {
 
     /** A frame that breaks the detector still gets an answer downstream instead of a client timeout. */
     private static DetectedFrame detect(FrameDetector detector, Frame frame) {
-        try {
-            return detector.detect(frame);
-        } catch (RuntimeException e) {
-            return DetectedFrame.newBuilder().setHeader(frame.getHeader())
-                    .setError(ErrorCode.INTERNAL.error("detection failed: " + e.getMessage())).build();
-        }
+        return FrameLog.handle(log, "detected", frame.getHeader(), () -> {
+            try {
+                return detector.detect(frame);
+            } catch (RuntimeException e) {
+                log.warn("detection failed", e);
+                return DetectedFrame.newBuilder().setHeader(frame.getHeader())
+                        .setError(ErrorCode.INTERNAL.error("detection failed: " + e.getMessage())).build();
+            }
+        });
     }
 }

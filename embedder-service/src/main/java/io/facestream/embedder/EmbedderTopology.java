@@ -4,14 +4,19 @@ import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Produced;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import io.facestream.schemas.DetectedFrame;
 import io.facestream.schemas.EmbeddedFrame;
 import io.facestream.schemas.ErrorCode;
+import io.facestream.schemas.FrameLog;
 import io.facestream.schemas.Topics;
 
 /** detected faces → embeddings. */
 public final class EmbedderTopology {
+
+    private static final Logger log = LoggerFactory.getLogger(EmbedderTopology.class);
 
     private EmbedderTopology() {
     }
@@ -25,11 +30,14 @@ public final class EmbedderTopology {
     }
 
     private static EmbeddedFrame embed(FrameEmbedder embedder, DetectedFrame frame) {
-        try {
-            return embedder.embed(frame);
-        } catch (RuntimeException e) {
-            return EmbeddedFrame.newBuilder().setHeader(frame.getHeader())
-                    .setError(ErrorCode.INTERNAL.error("embedding failed: " + e.getMessage())).build();
-        }
+        return FrameLog.handle(log, "embedded", frame.getHeader(), () -> {
+            try {
+                return embedder.embed(frame);
+            } catch (RuntimeException e) {
+                log.warn("embedding failed", e);
+                return EmbeddedFrame.newBuilder().setHeader(frame.getHeader())
+                        .setError(ErrorCode.INTERNAL.error("embedding failed: " + e.getMessage())).build();
+            }
+        });
     }
 }

@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Properties;
 
 import org.apache.kafka.common.Uuid;
@@ -21,7 +22,7 @@ public final class LocalKafka implements AutoCloseable {
     private final KafkaRaftServer server;
     private final String bootstrapServers;
 
-    private LocalKafka(Path dir, int port, int controllerPort) throws IOException {
+    private LocalKafka(Path dir, int port, int controllerPort, Map<String, String> overrides) throws IOException {
         Files.createDirectories(dir);
         Properties p = new Properties();
         p.put("process.roles", "broker,controller");
@@ -39,6 +40,8 @@ public final class LocalKafka implements AutoCloseable {
         p.put("transaction.state.log.min.isr", "1");
         p.put("group.initial.rebalance.delay.ms", "0");
         p.put("auto.create.topics.enable", "false");
+        // Broker settings on top, e.g. a SASL listener instead of the plaintext one (tests of secured clusters).
+        p.putAll(overrides);
         Path config = dir.resolve("server.properties");
         try (OutputStream out = Files.newOutputStream(config)) {
             p.store(out, "facestream local broker");
@@ -58,7 +61,11 @@ public final class LocalKafka implements AutoCloseable {
     }
 
     public static LocalKafka start(Path dir, int port, int controllerPort) throws IOException {
-        return new LocalKafka(dir, port, controllerPort);
+        return new LocalKafka(dir, port, controllerPort, Map.of());
+    }
+
+    public static LocalKafka start(Path dir, int port, int controllerPort, Map<String, String> overrides) throws IOException {
+        return new LocalKafka(dir, port, controllerPort, overrides);
     }
 
     public String bootstrapServers() {

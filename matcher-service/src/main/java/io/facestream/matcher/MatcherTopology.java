@@ -6,14 +6,19 @@ import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Produced;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import io.facestream.schemas.EmbeddedFrame;
+import io.facestream.schemas.FrameLog;
 import io.facestream.schemas.MatchResult;
 import io.facestream.schemas.ErrorCode;
 import io.facestream.schemas.Topics;
 
 /** embeddings → a result for every frame, and person changes for every registration, added or removed face, rename and erasure. */
 public final class MatcherTopology {
+
+    private static final Logger log = LoggerFactory.getLogger(MatcherTopology.class);
 
     private MatcherTopology() {
     }
@@ -33,12 +38,15 @@ public final class MatcherTopology {
 
     /** A frame that cannot be handled still gets an answer, so its client is not left waiting for a timeout. */
     private static Outcome handle(FrameMatcher matcher, EmbeddedFrame frame) {
-        try {
-            return matcher.handle(frame);
-        } catch (RuntimeException e) {
-            MatchResult failed = MatchResult.newBuilder().setHeader(frame.getHeader())
-                    .setError(ErrorCode.INTERNAL.error("matching failed: " + e.getMessage())).build();
-            return new Outcome(failed, java.util.List.of());
-        }
+        return FrameLog.handle(log, "matched", frame.getHeader(), () -> {
+            try {
+                return matcher.handle(frame);
+            } catch (RuntimeException e) {
+                log.warn("matching failed", e);
+                MatchResult failed = MatchResult.newBuilder().setHeader(frame.getHeader())
+                        .setError(ErrorCode.INTERNAL.error("matching failed: " + e.getMessage())).build();
+                return new Outcome(failed, java.util.List.of());
+            }
+        });
     }
 }

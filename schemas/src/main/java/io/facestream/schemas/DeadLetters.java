@@ -55,12 +55,11 @@ public class DeadLetters implements DeserializationExceptionHandler {
     public void configure(Map<String, ?> configs) {
         service = String.valueOf(configs.get(StreamsConfig.APPLICATION_ID_CONFIG));
         String bootstrap = String.valueOf(configs.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG));
-        producer = PRODUCERS.computeIfAbsent(bootstrap, servers -> new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, servers,
+        producer = PRODUCERS.computeIfAbsent(bootstrap, servers -> new KafkaProducer<>(KafkaClients.config(servers, Map.of(
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.LINGER_MS_CONFIG, 0,
                 ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Topics.MAX_IMAGE_MESSAGE_BYTES + 64 * 1024,
-                ProducerConfig.CLIENT_ID_CONFIG, "facestream-dead-letters"), new ByteArraySerializer(), new ByteArraySerializer()));
+                ProducerConfig.CLIENT_ID_CONFIG, "facestream-dead-letters")), new ByteArraySerializer(), new ByteArraySerializer()));
     }
 
     @Override

@@ -25,7 +25,6 @@ public final class PipelineStreams {
     public static Properties properties(String applicationId, String bootstrapServers, int streamThreads) {
         Properties p = new Properties();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
-        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, streamThreads);
         // Stateless topologies, but several services may share a JVM (local run): keep their state dirs apart.
         p.put(StreamsConfig.STATE_DIR_CONFIG, Path.of(System.getProperty("java.io.tmpdir"), "facestream-streams", applicationId).toString());
@@ -45,6 +44,8 @@ public final class PipelineStreams {
         p.put(StreamsConfig.consumerPrefix("internal.leave.group.on.close"), true);
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 10_000);
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), 3_000);
+        // Un-prefixed client settings reach every client Streams makes (producer, consumers, admin): security settings too.
+        p.putAll(KafkaClients.config(bootstrapServers, java.util.Map.of()));
         return p;
     }
 

@@ -5,7 +5,6 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
 
@@ -16,7 +15,7 @@ public final class TopicBootstrap {
     }
 
     public static void ensureTopics(String bootstrapServers) {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+        try (Admin admin = Admin.create(KafkaClients.config(bootstrapServers, Map.of()))) {
             Set<String> existing = admin.listTopics().names().get();
             int brokers = admin.describeCluster().nodes().get().size();
             short replication = (short) Math.min(3, brokers);
@@ -38,7 +37,11 @@ public final class TopicBootstrap {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating topics", e);
         } catch (ExecutionException e) {
-            throw new IllegalStateException("cannot create Kafka topics at " + bootstrapServers + ": " + e.getCause().getMessage(), e);
+            // The usual cause is a secured cluster reached without its client settings: a plaintext client gets no answer
+            // from a SASL or TLS listener, only a timeout, so say which settings were used and where they come from.
+            throw new IllegalStateException("cannot create Kafka topics at " + bootstrapServers + ": " + e.getCause().getMessage()
+                    + "; Kafka client settings in use: " + KafkaClients.describe() + ". A secured cluster needs its client settings"
+                    + " in a file named by " + KafkaClients.PROPERTIES_FILE + " or in FACESTREAM_KAFKA_* variables (README, \"Secured Kafka clusters\")", e);
         }
     }
 }

@@ -17,11 +17,14 @@ import org.apache.kafka.common.errors.RecordDeserializationException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 import org.springframework.stereotype.Component;
 
 import io.facestream.gateway.GatewayProperties;
 import io.facestream.schemas.Consumers;
 import io.facestream.schemas.Frame;
+import io.facestream.schemas.FrameLog;
+import io.facestream.schemas.KafkaClients;
 import io.facestream.schemas.MatchResult;
 import io.facestream.schemas.TopicBootstrap;
 import io.facestream.schemas.Topics;
@@ -47,17 +50,15 @@ public class PipelineClient {
     public PipelineClient(GatewayProperties properties) {
         this.timeout = properties.replyTimeout();
         TopicBootstrap.ensureTopics(properties.kafkaBootstrapServers());
-        producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, properties.kafkaBootstrapServers(),
+        producer = new KafkaProducer<>(KafkaClients.config(properties.kafkaBootstrapServers(), Map.of(
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.LINGER_MS_CONFIG, 0,
                 ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Topics.MAX_IMAGE_MESSAGE_BYTES,
-                ProducerConfig.CLIENT_ID_CONFIG, "gateway-" + properties.instanceId()),
+                ProducerConfig.CLIENT_ID_CONFIG, "gateway-" + properties.instanceId())),
                 Topics.FRAMES.keySerde().serializer(), Topics.FRAMES.valueSerde().serializer());
-        consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, properties.kafkaBootstrapServers(),
+        consumer = new KafkaConsumer<>(KafkaClients.config(properties.kafkaBootstrapServers(), Map.of(
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.CLIENT_ID_CONFIG, "gateway-results-" + properties.instanceId()),
+                ConsumerConfig.CLIENT_ID_CONFIG, "gateway-results-" + properties.instanceId())),
                 Topics.MATCH_RESULTS.keySerde().deserializer(), Topics.MATCH_RESULTS.valueSerde().deserializer());
         // Pinned now: every frame sent from here on has its result after this position.
         Consumers.assignAllFromEnd(consumer, Topics.MATCH_RESULTS.name());
@@ -75,11 +76,12 @@ public class PipelineClient {
         String id = frame.getHeader().getId();
         CompletableFuture<MatchResult> result = new CompletableFuture<>();
         pending.put(id, result);
-        producer.send(new ProducerRecord<>(Topics.FRAMES.name(), frame.getHeader().getSourceId(), frame), (metadata, error) -> {
-            if (error != null) {
-                result.completeExceptionally(error);
-            }
-        });
+        FrameLog.handle(log, "sent", frame.getHeader(), () -> producer.send(
+                new ProducerRecord<>(Topics.FRAMES.name(), frame.getHeader().getSourceId(), frame), (metadata, error) -> {
+                    if (error != null) {
+                        result.completeExceptionally(error);
+                    }
+                }));
         return result.orTimeout(wait.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
                 .exceptionallyCompose(e -> CompletableFuture.failedFuture(unwrap(e) instanceof TimeoutException ? new PipelineTimeoutException(wait) : e))
                 .whenComplete((r, e) -> pending.remove(id));
@@ -90,6 +92,8 @@ public class PipelineClient {
      * time throws {@link PipelineTimeoutException}, with nothing half-done that a retry could not repeat (frames are idempotent).
      */
     public MatchResult request(Frame frame) {
+        // Stays set for the rest of the request (what the controller and error handler log); FrameLogFilter clears it.
+        MDC.put(FrameLog.FRAME_ID, frame.getHeader().getId());
         try {
             return submit(frame).join();
         } catch (CompletionException e) {
@@ -110,7 +114,8 @@ public class PipelineClient {
                 for (ConsumerRecord<String, MatchResult> record : consumer.poll(Duration.ofMillis(200))) {
                     CompletableFuture<MatchResult> waiting = pending.get(record.value().getHeader().getId());
                     if (waiting != null) {
-                        waiting.complete(record.value());
+                        // What runs on completion (a WebSocket answer, say) logs with the frame's id too.
+                        FrameLog.handle(log, "answered", record.value().getHeader(), () -> waiting.complete(record.value()));
                     }
                 }
             } catch (RecordDeserializationException e) {

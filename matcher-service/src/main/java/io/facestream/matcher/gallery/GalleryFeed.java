@@ -12,6 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.facestream.schemas.Consumers;
+import io.facestream.schemas.KafkaClients;
 import io.facestream.schemas.PersonChange;
 import io.facestream.schemas.Topics;
 
@@ -30,9 +31,7 @@ public final class GalleryFeed implements AutoCloseable {
 
     /** Pins the current end of the topic now; changes after it are applied once {@link #start} runs. */
     public GalleryFeed(String bootstrapServers) {
-        consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
+        consumer = new KafkaConsumer<>(KafkaClients.config(bootstrapServers, Map.of(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false)),
                 Topics.PERSON_CHANGES.keySerde().deserializer(), Topics.PERSON_CHANGES.valueSerde().deserializer());
         Consumers.assignAllFromEnd(consumer, Topics.PERSON_CHANGES.name());
     }
