@@ -27,9 +27,9 @@ class MissingModelsTest {
         try {
             assertThatThrownBy(() -> LocalStack.start(new LocalStackConfig(tmp.resolve("home"), 0, null, null, null, LocalStack.freePort())))
                     .isInstanceOf(ModelStore.ModelFetchException.class)
-                    .hasMessageContaining("scrfd-500m (detector, file det_500m.onnx")
+                    .hasMessageContaining("scrfd-500m (detector, file det_500m.onnx with sha256 5e4447f5")
                     .hasMessageContaining("put det_500m.onnx in " + models + " (FACESTREAM_MODELS_DIR)")
-                    .hasMessageContaining("arcface-mbf-int8 (recognizer, file w600k_mbf_int8_dynamic.onnx")
+                    .hasMessageContaining("arcface-mbf-int8 (recognizer, file w600k_mbf_int8_dynamic.onnx with sha256 7caa7fb0")
                     .hasMessageContaining("put w600k_mbf_int8_dynamic.onnx in " + models)
                     .hasMessageContaining("FACESTREAM_MODEL_MIRROR names (looked in " + mirror + ")")
                     .hasMessageContaining("buffalo_sc");

@@ -134,7 +134,8 @@ public final class ModelStore {
                 found = " (the " + spec.file() + " there cannot be read: " + e.getMessage() + ")";
             }
         }
-        return spec.name() + " (" + spec.role() + ", file " + spec.file() + ", licence: " + spec.licence() + ") has no public download location: put "
+        return spec.name() + " (" + spec.role() + ", file " + spec.file() + " with sha256 " + spec.sha256() + ", licence: " + spec.licence()
+                + ") has no public download location: put "
                 + spec.file() + " in " + directory + " (FACESTREAM_MODELS_DIR)" + found + " or in the directory FACESTREAM_MODEL_MIRROR names ("
                 + (mirror == null ? "unset" : "looked in " + mirror) + "). It comes from: " + spec.source() + ". See README.md, \"Model packs\".";
     }
