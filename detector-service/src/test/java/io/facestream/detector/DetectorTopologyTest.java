@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Properties;
 
 import org.apache.kafka.streams.StreamsConfig;
@@ -19,6 +20,7 @@ import io.facestream.face.Detector;
 import io.facestream.face.FaceDetector;
 import io.facestream.face.FaceQuality;
 import io.facestream.face.TestData;
+import io.facestream.face.TestPhotos;
 import io.facestream.face.YuNetDetector;
 import io.facestream.models.ModelStore;
 import io.facestream.schemas.DetectedFrame;
@@ -88,8 +90,9 @@ class DetectorTopologyTest {
     @Test
     void undecodableFrameBecomesAnErrorNotAStoppedPipeline() throws Exception {
         deadLetters.readRecordsToList();
-        frames.pipeInput("cam-2", frame("cam-2", 0, Operation.RECOGNIZE, photo("hard/broken_jpeg_app1.jpg")));
-        frames.pipeInput("cam-2", frame("cam-2", 1, Operation.RECOGNIZE, photo("refs/obama/obama.jpg")));
+        // A committed photo cut after its first 127 bytes: headers, no picture.
+        frames.pipeInput("cam-2", frame("cam-2", 0, Operation.RECOGNIZE, Arrays.copyOf(TestPhotos.bytes(TestPhotos.A1), 127)));
+        frames.pipeInput("cam-2", frame("cam-2", 1, Operation.RECOGNIZE, TestPhotos.bytes(TestPhotos.A1)));
 
         DetectedFrame broken = detected.readValue();
         assertThat(broken.getError().getCode()).isEqualTo("INVALID_IMAGE");

@@ -3,7 +3,6 @@ package io.facestream.embedder;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
 import java.time.Instant;
 import java.util.List;
 import java.util.Properties;
@@ -26,7 +25,9 @@ import io.facestream.face.FaceDetector;
 import io.facestream.face.Images;
 import io.facestream.face.OnnxFaceEmbedder;
 import io.facestream.face.Recognizer;
-import io.facestream.face.TestData;
+import io.facestream.face.ModelPack;
+import io.facestream.face.TestModels;
+import io.facestream.face.TestPhotos;
 import io.facestream.face.YuNetDetector;
 import io.facestream.models.ModelStore;
 import io.facestream.schemas.Box;
@@ -54,18 +55,18 @@ class EmbedderTopologyTest {
         yunet.close();
     }
 
-    /** Every recognizer the manifest ships must work behind the same topology. */
+    /** Every recognizer the manifest ships must work behind the same topology (those whose model is not here skip). */
     @ParameterizedTest
     @EnumSource(Recognizer.class)
     void embedsEveryFaceAsAUnitVectorThatTellsPeopleApart(Recognizer recognizer) throws Exception {
-        try (var embedder = OnnxFaceEmbedder.create(recognizer, ModelStore.fromEnvironment());
+        try (var embedder = OnnxFaceEmbedder.create(recognizer, TestModels.store(recognizer));
              TopologyTestDriver driver = driver(new FrameEmbedder(embedder))) {
             TestInputTopic<String, DetectedFrame> in = input(driver);
             TestOutputTopic<String, EmbeddedFrame> out = output(driver);
 
-            in.pipeInput("a", detected("refs/obama/obama.jpg"));
-            in.pipeInput("b", detected("refs/obama/obama2.jpg"));
-            in.pipeInput("c", detected("refs/biden/biden.jpg"));
+            in.pipeInput("a", detected(TestPhotos.A1));
+            in.pipeInput("b", detected(TestPhotos.A2));
+            in.pipeInput("c", detected(TestPhotos.B1));
             List<EmbeddedFrame> frames = out.readValuesToList();
 
             float[] obama = vector(frames.get(0));
@@ -82,7 +83,7 @@ class EmbedderTopologyTest {
 
     @Test
     void errorsAndEmptyFramesPassThroughWithoutTheImage() throws Exception {
-        try (var embedder = OnnxFaceEmbedder.create(Recognizer.ARCFACE_MBF_INT8, ModelStore.fromEnvironment());
+        try (var embedder = OnnxFaceEmbedder.create(ModelPack.named(null).recognizer(), ModelStore.fromEnvironment());
              TopologyTestDriver driver = driver(new FrameEmbedder(embedder))) {
             DetectedFrame failed = DetectedFrame.newBuilder().setHeader(header("x")).setError(new PipelineError("INVALID_IMAGE", "bad")).build();
             input(driver).pipeInput("x", failed);
@@ -90,8 +91,9 @@ class EmbedderTopologyTest {
         }
     }
 
+    /** One of the committed {@link TestPhotos}, with its first face as YuNet finds it. */
     static DetectedFrame detected(String path) throws Exception {
-        byte[] bytes = Files.readAllBytes(TestData.dir().resolve(path));
+        byte[] bytes = TestPhotos.bytes(path);
         Mat image = Images.decode(bytes);
         List<DetectedFace> faces = yunet.detect(image).stream().limit(1).map(EmbedderTopologyTest::toRecord).toList();
         return DetectedFrame.newBuilder().setHeader(header(path)).setImage(ByteBuffer.wrap(bytes))

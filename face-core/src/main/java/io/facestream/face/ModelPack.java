@@ -44,9 +44,13 @@ public enum ModelPack {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    /** The pack a setting names, or the default, {@link #RESEARCH}, when it is unset. */
+    /**
+     * The pack a setting names, or the default, {@link #PERMISSIVE}, when it is unset: every user may run it and
+     * every machine can fetch it (YuNet has a public download, dlib's ResNet comes from npm), while the research
+     * pack's files have no public download and its licence forbids commercial use.
+     */
     public static ModelPack named(String value) {
-        return value == null || value.isBlank() ? RESEARCH : parse(value);
+        return value == null || value.isBlank() ? PERMISSIVE : parse(value);
     }
 
     public static ModelPack parse(String value) {

@@ -39,7 +39,7 @@ class FaceAlignerTest {
 
     @Test
     void alignsARealFaceOntoTheTemplate() {
-        Mat image = SharedModels.image("refs/obama/obama.jpg");
+        Mat image = SharedModels.image(TestPhotos.path(TestPhotos.A1));
         Face face = SharedModels.detector().detect(image).get(0);
         Mat aligned = FaceAligner.align(image, face.landmarks(), AlignmentTemplate.ARCFACE_112);
         assertThat(aligned.cols()).isEqualTo(112);

@@ -41,6 +41,13 @@ class FaceQualityTest {
     }
 
     @Test
+    void committedPhotosPass() throws Exception {
+        for (String name : List.of(TestPhotos.A1, TestPhotos.A2, TestPhotos.B1, TestPhotos.B2)) {
+            assertThat(central(Images.decode(TestPhotos.bytes(name))).issues()).as(name).isEmpty();
+        }
+    }
+
+    @Test
     void blurredFaceIsRefusedForBlur() throws Exception {
         Mat image = photo("refs/kit_harington/john1.jpeg");
         // About 2 px of blur once the face is scaled to the 112 px template.

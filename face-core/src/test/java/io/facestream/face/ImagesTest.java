@@ -30,11 +30,14 @@ import org.opencv.imgcodecs.Imgcodecs;
 
 class ImagesTest {
 
-    static final Path HARD = TestData.dir().resolve("hard");
+    /** The awkward inputs of the shared data set (skips the test without it). */
+    static Path hard() {
+        return TestData.dir().resolve("hard");
+    }
 
     @Test
     void appliesExifOrientation() throws Exception {
-        Mat rotated = Images.decode(Files.readAllBytes(HARD.resolve("exif_orientation6_derived_obama.jpg")));
+        Mat rotated = Images.decode(Files.readAllBytes(hard().resolve("exif_orientation6_derived_obama.jpg")));
         Mat upright = Images.decode(Files.readAllBytes(TestData.dir().resolve("refs/obama/obama.jpg")));
         // Pixels were rotated 90° and tagged Orientation=6: honouring the tag restores the original shape.
         assertThat(rotated.cols()).isEqualTo(upright.cols());
@@ -46,7 +49,7 @@ class ImagesTest {
     @Test
     void readsGrayscaleCmykAndAlphaAsBgr() throws Exception {
         for (String name : new String[] {"grayscale_1ch_derived_obama.jpg", "cmyk_derived_obama.jpg", "png_rgba_alpha_32bit.png"}) {
-            Mat image = Images.decode(Files.readAllBytes(HARD.resolve(name)));
+            Mat image = Images.decode(Files.readAllBytes(hard().resolve(name)));
             assertThat(image.channels()).as(name).isEqualTo(3);
             assertThat(image.depth()).as(name).isEqualTo(CvType.CV_8U);
         }
@@ -55,7 +58,7 @@ class ImagesTest {
     @Test
     void cmykPhotoKeepsItsColours() throws Exception {
         // ImageMagick's CMYK conversion of the same photo: a wrong (non-inverted) CMYK reading would give a negative.
-        Mat cmyk = Images.decode(Files.readAllBytes(HARD.resolve("cmyk_derived_obama.jpg")));
+        Mat cmyk = Images.decode(Files.readAllBytes(hard().resolve("cmyk_derived_obama.jpg")));
         Mat rgb = Images.decode(Files.readAllBytes(TestData.dir().resolve("refs/obama/obama.jpg")));
         assertThat(cmyk.size()).isEqualTo(rgb.size());
         assertThat(meanAbsDifference(cmyk, rgb)).isLessThan(25);
@@ -63,7 +66,7 @@ class ImagesTest {
 
     @Test
     void rejectsBrokenEmptyAndForeignInput() throws Exception {
-        byte[] broken = Files.readAllBytes(HARD.resolve("broken_jpeg_app1.jpg"));
+        byte[] broken = Files.readAllBytes(hard().resolve("broken_jpeg_app1.jpg"));
         assertThatThrownBy(() -> Images.decode(broken)).isInstanceOf(ImageDecodeException.class);
         assertThatThrownBy(() -> Images.decode(new byte[0])).hasMessageContaining("empty");
         assertThatThrownBy(() -> Images.decode("hello, world".getBytes())).hasMessageContaining("not a JPEG or PNG");
@@ -74,7 +77,7 @@ class ImagesTest {
 
     @Test
     void shrinksLargePhotosToFit() throws Exception {
-        Mat large = Images.decode(Files.readAllBytes(HARD.resolve("large_deepface_img26.jpg")));
+        Mat large = Images.decode(Files.readAllBytes(hard().resolve("large_deepface_img26.jpg")));
         double scale = Images.fitScale(large, 1280);
         Mat small = Images.resize(large, scale);
         assertThat(Math.max(small.cols(), small.rows())).isEqualTo(1280);
@@ -99,7 +102,7 @@ class ImagesTest {
             assertThat(List.of(header.width(), header.height())).as(name).containsExactlyInAnyOrder(decoded.cols(), decoded.rows());
         }
         // EXIF orientation 6: the header has the stored (rotated) shape, the decoded image the upright one.
-        byte[] rotated = Files.readAllBytes(HARD.resolve("exif_orientation6_derived_obama.jpg"));
+        byte[] rotated = Files.readAllBytes(hard().resolve("exif_orientation6_derived_obama.jpg"));
         Mat upright = Images.decode(rotated);
         assertThat(Images.dimensions(rotated)).isEqualTo(new Images.Dimensions(upright.rows(), upright.cols()));
     }

@@ -11,7 +11,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import io.facestream.models.ModelStore;
 
 class RetinaFaceDetectorTest {
 
@@ -77,7 +76,8 @@ class RetinaFaceDetectorTest {
 
     @Test
     void refusesAnInputSizeTheFixedModelCannotTake() {
-        assertThatThrownBy(() -> RetinaFaceDetector.create(ModelStore.fromEnvironment(), Detector.RETINAFACE_MNET025.defaultSettings().withInputSize(320)))
+        var models = TestModels.store(NAME);
+        assertThatThrownBy(() -> RetinaFaceDetector.create(models, Detector.RETINAFACE_MNET025.defaultSettings().withInputSize(320)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("320");
     }
 

@@ -76,7 +76,7 @@ class ScrfdDetectorTest {
     void runsAtOtherInputSizes(String model) throws Exception {
         Mat image = SharedModels.image("groups/fr_two_people.jpg");
         List<Face> at640 = SharedModels.detector(model).detect(image);
-        try (FaceDetector small = Detector.named(model).create(ModelStore.fromEnvironment(), Detector.named(model).defaultSettings().withInputSize(320))) {
+        try (FaceDetector small = Detector.named(model).create(TestModels.store(model), Detector.named(model).defaultSettings().withInputSize(320))) {
             List<Face> at320 = small.detect(image);
             assertThat(at320).hasSize(2);
             for (Face face : at320) {

@@ -9,9 +9,7 @@ import java.util.Map;
 
 import org.opencv.core.Mat;
 
-import io.facestream.models.ModelStore;
-
-/** Models loaded once for the whole test JVM; loading is the slow part, and ORT sessions are thread-safe. */
+/** Models loaded once for the whole test JVM; loading is the slow part, and ORT sessions are thread-safe. A model that cannot be had skips the test ({@link TestModels}). */
 final class SharedModels {
 
     private static YuNetDetector detector;
@@ -23,7 +21,7 @@ final class SharedModels {
 
     static synchronized YuNetDetector detector() {
         if (detector == null) {
-            detector = YuNetDetector.create(ModelStore.fromEnvironment(), Detector.YUNET.defaultSettings());
+            detector = YuNetDetector.create(TestModels.store("yunet"), Detector.YUNET.defaultSettings());
         }
         return detector;
     }
@@ -33,11 +31,11 @@ final class SharedModels {
         if (name.equals("yunet")) {
             return detector();
         }
-        return DETECTORS.computeIfAbsent(name, n -> Detector.named(n).create(ModelStore.fromEnvironment()));
+        return DETECTORS.computeIfAbsent(name, n -> Detector.named(n).create(TestModels.store(n)));
     }
 
     static synchronized OnnxFaceEmbedder embedder(Recognizer recognizer) {
-        return EMBEDDERS.computeIfAbsent(recognizer, r -> OnnxFaceEmbedder.create(r, ModelStore.fromEnvironment()));
+        return EMBEDDERS.computeIfAbsent(recognizer, r -> OnnxFaceEmbedder.create(r, TestModels.store(r)));
     }
 
     /** A photo of the data folder, decoded as the services decode uploads. */

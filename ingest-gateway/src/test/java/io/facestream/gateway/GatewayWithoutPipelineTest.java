@@ -6,8 +6,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -34,6 +32,7 @@ import org.springframework.web.client.RestClient;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.facestream.face.TestPhotos;
 import io.facestream.schemas.Topics;
 
 /**
@@ -48,7 +47,6 @@ import io.facestream.schemas.Topics;
 @EmbeddedKafka(kraft = true, partitions = 1)
 class GatewayWithoutPipelineTest {
 
-    static final Path DATA = Path.of(System.getProperty("facestream.data.dir", "../../shared/data"));
     static final ObjectMapper JSON = new ObjectMapper();
 
     @LocalServerPort
@@ -97,7 +95,7 @@ class GatewayWithoutPipelineTest {
     @Test
     void refusedInputNeverReachesKafka() throws Exception {
         long before = framesInKafka();
-        byte[] jpeg = Files.readAllBytes(DATA.resolve("refs/obama/obama.jpg"));
+        byte[] jpeg = TestPhotos.bytes(TestPhotos.A1);
         List<Answer> answers = List.of(
                 post("/api/recognition/recognize", form("plain text".getBytes(), null, null)),
                 post("/api/recognition/recognize", form(new byte[0], null, null)),
@@ -121,7 +119,7 @@ class GatewayWithoutPipelineTest {
     @Test
     void unansweredRequestTimesOutWith504() throws Exception {
         long start = System.nanoTime();
-        Answer answer = post("/api/recognition/recognize", form(Files.readAllBytes(DATA.resolve("refs/obama/obama.jpg")), null, null));
+        Answer answer = post("/api/recognition/recognize", form(TestPhotos.bytes(TestPhotos.A1), null, null));
         assertThat(answer.status()).isEqualTo(504);
         assertThat(answer.body().get("error").asText()).isEqualTo("timeout");
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));

@@ -11,7 +11,6 @@ import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -49,6 +48,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.facestream.face.CraftedImages;
 import io.facestream.face.Images;
+import io.facestream.face.TestData;
+import io.facestream.face.TestPhotos;
 import io.facestream.schemas.Topics;
 
 /**
@@ -74,7 +75,6 @@ class HostileInputTest {
 
     static final int MAX_UPLOAD_MB = 16;
     static final int MAX_FRAME_MB = 2;
-    static final Path DATA = Path.of(System.getProperty("facestream.data.dir", "../../shared/data"));
     static final ObjectMapper JSON = new ObjectMapper();
     static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -311,11 +311,12 @@ class HostileInputTest {
 
     // ---- generated images -----------------------------------------------------------------
 
+    /** A photo of the shared data set (skips the test without it); a plain valid photo is {@link TestPhotos}'. */
     static byte[] read(String path) {
         try {
-            return Files.readAllBytes(DATA.resolve(path));
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
+            return Files.readAllBytes(TestData.dir().resolve(path));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 
@@ -376,7 +377,7 @@ class HostileInputTest {
     }
 
     List<HttpCase> httpCorpus() {
-        byte[] jpeg = read("refs/obama/obama.jpg");
+        byte[] jpeg = TestPhotos.bytes(TestPhotos.A1);
         byte[] png = encode(".png", pattern(320, 240));
         byte[] smallJpeg = encode(".jpg", pattern(320, 240));
         List<HttpCase> cases = new ArrayList<>();
@@ -592,7 +593,7 @@ class HostileInputTest {
         }
         tests.add(DynamicTest.dynamicTest("nothing reached the frames topic", () -> assertThat(framesInKafka()).isEqualTo(before[0])));
         tests.add(DynamicTest.dynamicTest("a good request is still accepted and sent (504 without a pipeline)", () -> {
-            Answer answer = post(RECOGNIZE, Multipart.file(read("refs/obama/obama.jpg"), "image/jpeg"));
+            Answer answer = post(RECOGNIZE, Multipart.file(TestPhotos.bytes(TestPhotos.A1), "image/jpeg"));
             assertThat(answer.status()).as(answer.raw()).isEqualTo(504);
             assertThat(answer.error()).isEqualTo("timeout");
             assertThat(framesInKafka()).isEqualTo(before[0] + 1);
@@ -614,7 +615,7 @@ class HostileInputTest {
         cases.put("CMYK JPEG", () -> post(RECOGNIZE, Multipart.file(read("hard/cmyk_derived_obama.jpg"), "image/jpeg")));
         cases.put("EXIF-rotated JPEG", () -> post(DETECT, Multipart.file(read("hard/exif_orientation6_derived_obama.jpg"))));
         cases.put("PNG declared as image/jpeg", () -> post(RECOGNIZE, Multipart.file(encode(".png", pattern(64, 64)), "image/jpeg")));
-        cases.put("name with letters of several scripts and name punctuation", () -> post(REGISTER, Multipart.register(read("refs/obama/obama.jpg"), "José-María O'Neil, Jr. (李小龙 Ødegård)")));
+        cases.put("name with letters of several scripts and name punctuation", () -> post(REGISTER, Multipart.register(TestPhotos.bytes(TestPhotos.A1), "José-María O'Neil, Jr. (李小龙 Ødegård)")));
         return cases.entrySet().stream().map(entry -> DynamicTest.dynamicTest(entry.getKey(), () -> {
             long before = framesInKafka();
             Answer answer = entry.getValue().get();
@@ -633,7 +634,7 @@ class HostileInputTest {
     }
 
     List<SocketCase> socketCorpus() {
-        byte[] jpeg = read("refs/obama/obama.jpg");
+        byte[] jpeg = TestPhotos.bytes(TestPhotos.A1);
         List<SocketCase> cases = new ArrayList<>();
         cases.add(new SocketCase("text frame", "binary_frames_only", s -> s.text("hello")));
         cases.add(new SocketCase("text frame with JSON", "binary_frames_only", s -> s.text("{\"image\": \"data:image/jpeg;base64,/9j/4AAQ\"}")));
@@ -688,7 +689,7 @@ class HostileInputTest {
 
     @Test
     void aBadClientDoesNotDisturbAGoodOne() throws Exception {
-        byte[] jpeg = read("refs/obama/obama.jpg");
+        byte[] jpeg = TestPhotos.bytes(TestPhotos.A1);
         long before = framesInKafka();
         Socket good = connect("/ws/recognize");
         Socket bad = connect("/ws/recognize");

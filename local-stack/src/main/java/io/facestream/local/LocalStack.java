@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,6 +35,10 @@ public final class LocalStack implements AutoCloseable {
     private final String kafkaBootstrap;
 
     private LocalStack(LocalStackConfig config) throws Exception {
+        // Before anything starts: a model file that is missing (the research pack's have no public download) is
+        // the likeliest first-run failure, so every missing one is named at once, with where to put it.
+        ModelStore models = ModelStore.fromEnvironment();
+        models.require(List.of(DetectorConfig.fromEnvironment().detector(), EmbedderConfig.fromEnvironment().recognizer()));
         try {
             kafkaBootstrap = config.kafkaBootstrap() != null ? config.kafkaBootstrap() : startKafka(config);
             String databaseUrl = config.databaseUrl() != null ? config.databaseUrl() : startPostgres(config);
@@ -42,7 +47,6 @@ public final class LocalStack implements AutoCloseable {
             System.setProperty("kafka.bootstrap.servers", kafkaBootstrap);
             System.setProperty("database.url", databaseUrl);
             System.setProperty("redis.url", redisUrl);
-            ModelStore models = ModelStore.fromEnvironment();
             started.push(DetectorService.start(DetectorConfig.fromEnvironment(), models));
             started.push(EmbedderService.start(EmbedderConfig.fromEnvironment(), models));
             started.push(MatcherService.start(MatcherConfig.fromEnvironment()));
@@ -118,7 +122,15 @@ public final class LocalStack implements AutoCloseable {
     public static void main(String[] args) throws Exception {
         long begin = System.nanoTime();
         LocalStackConfig config = LocalStackConfig.fromEnvironment();
-        LocalStack stack = start(config);
+        LocalStack stack;
+        try {
+            stack = start(config);
+        } catch (ModelStore.ModelFetchException e) {
+            // What to do about it is the whole message; a stack trace would bury it.
+            log.error("cannot start: {}", e.getMessage());
+            System.exit(2);
+            return;
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(stack::close));
         String url = stack.startGateway(config.gatewayPort());
         log.info("facestream is up at {} after {} ms (docs: {}/docs, health: {}/actuator/health)",

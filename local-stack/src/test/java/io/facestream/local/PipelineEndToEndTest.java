@@ -28,6 +28,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.facestream.face.TestData;
+
 /**
  * The whole path, as a user sees it: photos through two gateways, a real KRaft broker, the
  * three Streams services on the real models, and the machine's PostgreSQL and Redis.
@@ -49,6 +51,8 @@ class PipelineEndToEndTest {
 
     @BeforeAll
     static void start() throws Exception {
+        // Every test here reads the shared photos: without them the class is skipped (EmbeddedInfrastructureTest runs on the committed ones).
+        TestData.dir();
         System.setProperty("facestream.db.schema", SCHEMA);
         System.setProperty("facestream.redis.prefix", "facestream-test:" + SCHEMA + ":");
         // Faces are kept 60 s in production; the expiry test should not wait a minute.

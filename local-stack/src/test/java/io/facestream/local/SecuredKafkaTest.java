@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.facestream.detector.DetectorConfig;
+import io.facestream.face.TestPhotos;
 import io.facestream.detector.DetectorService;
 import io.facestream.models.ModelStore;
 import io.facestream.schemas.TopicBootstrap;
@@ -34,7 +35,6 @@ import io.facestream.schemas.TopicBootstrap;
  */
 class SecuredKafkaTest {
 
-    static final Path DATA = PipelineEndToEndTest.DATA;
     static final Path CAMERA = Path.of("..", "examples", "python-camera", "camera.py").toAbsolutePath().normalize();
     static final Path AVSC = Path.of("..", "schemas", "target", "classes", "avro").toAbsolutePath().normalize();
     static final String SCHEMA = "sasl_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
@@ -75,7 +75,7 @@ class SecuredKafkaTest {
                 System.getenv().getOrDefault("REDIS_URL", "redis://127.0.0.1:6379"), 0));
         gateway = new Gateway(stack.startGateway(0), ADMIN_KEY);
         PipelineEndToEndTest.awaitHealthy(gateway);
-        Gateway.Answer registered = gateway.register("Barack Obama", DATA.resolve("refs/obama/obama.jpg"));
+        Gateway.Answer registered = gateway.register("Person A", TestPhotos.path(TestPhotos.A1));
         assertThat(registered.status()).as(registered.body().toString()).isEqualTo(201);
     }
 
@@ -107,9 +107,9 @@ class SecuredKafkaTest {
 
     @Test
     void theGatewayAndTheServicesAnswerThroughTheSaslListener() {
-        Gateway.Answer recognized = gateway.recognize(DATA.resolve("refs/obama/obama2.jpg"));
+        Gateway.Answer recognized = gateway.recognize(TestPhotos.path(TestPhotos.A2));
         assertThat(recognized.status()).as(recognized.body().toString()).isEqualTo(200);
-        assertThat(recognized.body().get("recognized_faces").get(0).get("name").asText()).isEqualTo("Barack Obama");
+        assertThat(recognized.body().get("recognized_faces").get(0).get("name").asText()).isEqualTo("Person A");
     }
 
     @Test
@@ -144,11 +144,11 @@ class SecuredKafkaTest {
 
     @Test
     void aPythonCameraSendsAFrameAndReadsTheNameFromItsAnswer() throws Exception {
-        JsonNode answer = camera(DATA.resolve("refs/obama/obama2.jpg"));
+        JsonNode answer = camera(TestPhotos.path(TestPhotos.A2));
 
         assertThat(answer.get("error").isNull()).as(answer.toString()).isTrue();
         assertThat(answer.get("faces")).hasSize(1);
-        assertThat(answer.get("faces").get(0).get("name").asText()).isEqualTo("Barack Obama");
+        assertThat(answer.get("faces").get(0).get("name").asText()).isEqualTo("Person A");
         assertThat(answer.get("faces").get(0).get("similarity").asDouble()).isGreaterThanOrEqualTo(answer.get("threshold").asDouble());
     }
 
@@ -157,8 +157,8 @@ class SecuredKafkaTest {
         String cameraFrame;
         List<JsonNode> lines;
         try (JsonLogs logs = JsonLogs.start()) {
-            cameraFrame = camera(DATA.resolve("refs/obama/obama2.jpg")).get("frame_id").asText();
-            assertThat(gateway.recognize(DATA.resolve("refs/biden/biden.jpg")).status()).isEqualTo(200);
+            cameraFrame = camera(TestPhotos.path(TestPhotos.A2)).get("frame_id").asText();
+            assertThat(gateway.recognize(TestPhotos.path(TestPhotos.B1)).status()).isEqualTo(200);
             lines = logs.lines();
         }
 

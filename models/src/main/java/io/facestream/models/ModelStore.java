@@ -14,7 +14,10 @@ import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Objects;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -103,6 +106,51 @@ public final class ModelStore {
         }
     }
 
+    /**
+     * Whether {@link #path} can get the model without anyone's help: a verified copy is already here, the mirror
+     * has the file, or the manifest gives a public download or a package to convert from. Tests of models that
+     * have no public download (the research pack's) check this to skip, with {@link #missing}'s text as reason.
+     */
+    public boolean obtainable(String name) {
+        return missing(name) == null;
+    }
+
+    /** Null if the model is {@link #obtainable}; otherwise which file is missing, where to put it and where it comes from. */
+    public String missing(String name) {
+        ModelSpec spec = manifest.get(name);
+        if (spec.download() != null || spec.build() != null || (mirror != null && Files.isRegularFile(mirror.resolve(spec.file())))) {
+            return null;
+        }
+        Path target = directory.resolve(spec.file());
+        String found = "";
+        if (Files.isRegularFile(target)) {
+            try {
+                String actual = sha256(target);
+                if (spec.sha256().equals(actual)) {
+                    return null;
+                }
+                found = " (the " + spec.file() + " there has sha256 " + actual + ", not the manifest's " + spec.sha256() + ")";
+            } catch (IOException e) {
+                found = " (the " + spec.file() + " there cannot be read: " + e.getMessage() + ")";
+            }
+        }
+        return spec.name() + " (" + spec.role() + ", file " + spec.file() + " with sha256 " + spec.sha256() + ", licence: " + spec.licence()
+                + ") has no public download location: put "
+                + spec.file() + " in " + directory + " (FACESTREAM_MODELS_DIR)" + found + " or in the directory FACESTREAM_MODEL_MIRROR names ("
+                + (mirror == null ? "unset" : "looked in " + mirror) + "). It comes from: " + spec.source() + ". See README.md, \"Model packs\".";
+    }
+
+    /**
+     * Fails, naming every model of {@code names} that cannot be had and where to put it, before a service starts:
+     * a missing file is the likeliest first-run failure, and one message for all of them saves a restart per file.
+     */
+    public void require(Collection<String> names) {
+        List<String> missing = names.stream().distinct().map(this::missing).filter(Objects::nonNull).toList();
+        if (!missing.isEmpty()) {
+            throw new ModelFetchException("model files missing:\n - " + String.join("\n - ", missing));
+        }
+    }
+
     /** A verified copy of the npm package a converted model is made from (cached in {@code npm/} of the models directory). */
     public Path npmTarball(String name) {
         ModelBuild build = manifest.get(name).build();
@@ -137,9 +185,7 @@ public final class ModelStore {
             return;
         }
         if (spec.download() == null) {
-            throw new ModelFetchException(spec.name() + " (" + spec.file() + ") has no public download location; put the file in a directory "
-                    + "and point FACESTREAM_MODEL_MIRROR at it" + (mirror == null ? "" : " (looked in " + mirror + ")")
-                    + ". Source: " + spec.source());
+            throw new ModelFetchException(missing(spec.name()));
         }
         log.info("downloading model {} from {}", spec.name(), spec.download());
         HttpClient client = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).connectTimeout(Duration.ofSeconds(20)).build();

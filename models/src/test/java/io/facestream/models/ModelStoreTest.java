@@ -53,25 +53,49 @@ class ModelStoreTest {
     }
 
     @Test
-    void explainsWhereToGetAModelWithoutDownload() {
+    void explainsWhereToPutAModelWithoutDownload() {
         ModelStore store = new ModelStore(manifest("ab"), tmp.resolve("models"), null);
-        assertThatThrownBy(() -> store.path("m")).hasMessageContaining("FACESTREAM_MODEL_MIRROR");
+        assertThat(store.obtainable("m")).isFalse();
+        assertThatThrownBy(() -> store.path("m")).hasMessageContaining("m.onnx in " + tmp.resolve("models") + " (FACESTREAM_MODELS_DIR)")
+                .hasMessageContaining("FACESTREAM_MODEL_MIRROR names (unset)").hasMessageContaining("comes from: test");
     }
 
     @Test
-    void manifestCoversTheSharedModelsWithChecksums() {
-        ModelManifest manifest = ModelManifest.load();
-        for (String name : FetchModels.DEFAULT) {
-            ModelSpec spec = manifest.get(name);
-            assertThat(spec.sha256()).hasSize(64);
-            assertThat(spec.licence()).isNotBlank();
+    void requireNamesEveryMissingModelAtOnceAndWhereToPutIt() throws Exception {
+        Path mirror = Files.createDirectories(tmp.resolve("mirror"));
+        Files.createDirectories(tmp.resolve("models"));
+        Files.writeString(tmp.resolve("models/b.onnx"), "not b");
+        Files.writeString(mirror.resolve("c.onnx"), "c");
+        ModelManifest manifest = new ModelManifest(List.of(
+                new ModelSpec("a", "detector", "a.onnx", "00".repeat(32), "research only", "a's paper", null),
+                new ModelSpec("b", "recognizer", "b.onnx", "11".repeat(32), "research only", "b's paper", null),
+                new ModelSpec("c", "detector", "c.onnx", ModelStore.sha256(mirror.resolve("c.onnx")), "MIT", "c's repo", null),
+                new ModelSpec("d", "detector", "d.onnx", "22".repeat(32), "MIT", "d's repo", "https://example.invalid/d.onnx")));
+        ModelStore store = new ModelStore(manifest, tmp.resolve("models"), mirror);
+
+        assertThat(store.obtainable("c")).as("in the mirror").isTrue();
+        assertThat(store.obtainable("d")).as("publicly downloadable").isTrue();
+        store.require(List.of("c", "d"));
+        assertThatThrownBy(() -> store.require(List.of("a", "c", "b")))
+                .hasMessageContaining("a (detector, file a.onnx with sha256 " + "00".repeat(32) + ", licence: research only) has no public download location: put a.onnx in "
+                        + tmp.resolve("models"))
+                .hasMessageContaining("looked in " + mirror).hasMessageContaining("comes from: a's paper")
+                .hasMessageContaining("b.onnx there has sha256 " + ModelStore.sha256(tmp.resolve("models/b.onnx")))
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("c.onnx"));
+    }
+
+    @Test
+    void manifestHasAChecksumAndLicenceForEveryModel() {
+        for (ModelSpec spec : ModelManifest.load().models()) {
+            assertThat(spec.sha256()).as(spec.name()).hasSize(64);
+            assertThat(spec.licence()).as(spec.name()).isNotBlank();
+            assertThat(spec.source()).as(spec.name()).isNotBlank();
         }
     }
 
     @Test
     void convertedModelIsPinnedToAPackageVersionAndIntegrity() {
         ModelSpec spec = ModelManifest.load().get("dlib-resnet-128");
-        assertThat(FetchModels.DEFAULT).contains("dlib-resnet-128");
         assertThat(spec.build().converter()).isEqualTo("dlib-resnet-from-face-api");
         assertThat(spec.build().npmPackage()).isEqualTo("@vladmandic/face-api");
         assertThat(spec.build().version()).matches("\\d+\\.\\d+\\.\\d+");
