@@ -175,10 +175,11 @@ function draw() {
     const text = label(face);
     const textWidth = ctx.measureText(text).width + 8;
     const top = Math.max(0, y * sy - 20);
+    const left = Math.max(0, Math.min(x * sx, width - textWidth));
     ctx.fillStyle = colour;
-    ctx.fillRect(x * sx, top, textWidth, 20);
+    ctx.fillRect(left, top, textWidth, 20);
     ctx.fillStyle = '#fff';
-    ctx.fillText(text, x * sx + 4, top + 15);
+    ctx.fillText(text, left + 4, top + 15);
   }
 }
 

@@ -141,7 +141,8 @@ final class ImportCommand implements Callable<Integer> {
     }
 
     private void importPerson(Path folder, List<Path> files, Progress progress) {
-        String name = folder.getFileName().toString().replace('_', ' ').replaceAll("\\s+", " ").strip();
+        String folderName = folder.getFileName().toString();
+        String name = folderName.replace('_', ' ').replaceAll("\\s+", " ").strip();
         List<Photo> photos = new ArrayList<>();
         for (Path file : files) {
             String label = folder.getFileName() + "/" + file.getFileName();
@@ -162,7 +163,7 @@ final class ImportCommand implements Callable<Integer> {
         }
         Person person;
         try {
-            person = findPerson(name, photos);
+            person = findPerson(folderName, name, photos);
         } catch (Refusal refusal) {
             photos.forEach(photo -> report(progress, photo.label(), refusal.outcome));
             return;
@@ -174,7 +175,7 @@ final class ImportCommand implements Callable<Integer> {
             return;
         }
         for (Photo photo : photos) {
-            Optional<ImportLedger.Entry> known = ledger.find(photo.sha256());
+            Optional<ImportLedger.Entry> known = ledger.find(folderName, photo.sha256());
             if (person != null && known.isPresent() && known.get().personId() == person.id() && person.faces().contains(known.get().faceId())) {
                 report(progress, photo.label(), new Outcome(Kind.SKIPPED, "already enrolled",
                         "face " + known.get().faceId() + " of person " + person.id()));
@@ -205,7 +206,7 @@ final class ImportCommand implements Callable<Integer> {
                 detail = "added to person " + person.id() + ", face " + faceId;
             }
             person.faces().add(faceId);
-            ledger.record(photo.sha256(), person.id(), faceId, dir.relativize(photo.path()).toString());
+            ledger.record(photo.sha256(), person.id(), faceId, folderName + "/" + photo.path().getFileName());
             report(progress, photo.label(), new Outcome(Kind.ENROLLED, null, detail));
         }
     }
@@ -224,10 +225,10 @@ final class ImportCommand implements Callable<Integer> {
     }
 
     /** The person these photos belong to: the one an earlier import stored them under, else one enrolled under this name, else none yet. */
-    private Person findPerson(String name, List<Photo> photos) throws Refusal {
+    private Person findPerson(String folderName, String name, List<Photo> photos) throws Refusal {
         Set<Long> tried = new HashSet<>();
         for (Photo photo : photos) {
-            Optional<ImportLedger.Entry> known = ledger.find(photo.sha256());
+            Optional<ImportLedger.Entry> known = ledger.find(folderName, photo.sha256());
             if (known.isPresent() && tried.add(known.get().personId())) {
                 Optional<Person> person = person(known.get().personId(), true);
                 if (person.isPresent()) {

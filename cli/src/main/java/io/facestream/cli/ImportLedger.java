@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -15,8 +14,9 @@ import java.util.Optional;
  * What earlier imports of a folder stored, so a re-run skips it. The gateway keeps no photos, so it cannot
  * tell whether a given file was enrolled; this file can: one tab-separated line per stored photo
  * ({@code sha256, person id, face id, gateway URL, path}), appended as each enrolment succeeds, so an
- * interrupted import keeps what it did. Photos are known by content, so a renamed file is still skipped and an
- * edited one is new; lines of another gateway are ignored. A line is only trusted while the gateway still has
+ * interrupted import keeps what it did. Photos are known by content within their person's folder, so a renamed
+ * file is still skipped, an edited one is new, and the same file in another person's folder is that person's
+ * photo (the server's duplicate check answers for it); lines of another gateway are ignored. A line is only trusted while the gateway still has
  * that face (the import checks), so erasing a person on the server and importing again enrols them again.
  */
 final class ImportLedger {
@@ -29,7 +29,8 @@ final class ImportLedger {
 
     private final Path file;
     private final String gateway;
-    private final Map<String, Entry> bySha = new HashMap<>();
+    /** By person folder and sha256. */
+    private final Map<String, Entry> byPhoto = new HashMap<>();
 
     private ImportLedger(Path file, String gateway) {
         this.file = file;
@@ -46,7 +47,8 @@ final class ImportLedger {
                         continue;
                     }
                     try {
-                        ledger.bySha.put(fields[0], new Entry(fields[0], Long.parseLong(fields[1]), Long.parseLong(fields[2]), fields[3], fields[4]));
+                        Entry entry = new Entry(fields[0], Long.parseLong(fields[1]), Long.parseLong(fields[2]), fields[3], fields[4]);
+                        ledger.byPhoto.put(key(folder(entry.path()), entry.sha256()), entry);
                     } catch (NumberFormatException e) {
                         // a damaged line: that photo is simply not known
                     }
@@ -58,17 +60,15 @@ final class ImportLedger {
         return ledger;
     }
 
-    Optional<Entry> find(String sha256) {
-        return Optional.ofNullable(bySha.get(sha256));
+    /** What an earlier import stored for this content in this person folder. */
+    Optional<Entry> find(String folder, String sha256) {
+        return Optional.ofNullable(byPhoto.get(key(folder, sha256)));
     }
 
-    List<Entry> entries() {
-        return List.copyOf(bySha.values());
-    }
-
+    /** @param path the photo as {@code folder/file}, relative to the imported folder */
     void record(String sha256, long personId, long faceId, String path) {
         Entry entry = new Entry(sha256, personId, faceId, gateway, path.replace('\t', ' ').replace('\n', ' '));
-        bySha.put(sha256, entry);
+        byPhoto.put(key(folder(entry.path()), sha256), entry);
         try {
             if (!Files.exists(file)) {
                 Files.writeString(file, HEADER + "\n", StandardCharsets.UTF_8);
@@ -80,7 +80,12 @@ final class ImportLedger {
         }
     }
 
-    Path file() {
-        return file;
+    private static String folder(String path) {
+        int slash = path.indexOf('/');
+        return slash < 0 ? "" : path.substring(0, slash);
+    }
+
+    private static String key(String folder, String sha256) {
+        return folder + "/" + sha256;
     }
 }

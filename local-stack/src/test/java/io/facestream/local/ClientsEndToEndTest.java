@@ -181,10 +181,10 @@ class ClientsEndToEndTest {
             }
             Assumptions.abort(message);
         }
-        if (gateway.get("/api/people?name=" + LIN.replace(" ", "%20")).body().get("total").asInt() == 0) {
+        if (gateway.get("/api/people?name=Miranda").body().get("total").asInt() == 0) {
             assertThat(gateway.register(LIN, DATA.resolve("refs/lin_manuel_miranda/lin-manuel-miranda.png")).status()).isEqualTo(201);
         }
-        long linId = gateway.get("/api/people?name=" + LIN.replace(" ", "%20")).body().at("/items/0/id").asLong();
+        long linId = gateway.get("/api/people?name=Miranda").body().at("/items/0/id").asLong();
 
         Path work = Files.createTempDirectory("facestream-chromium");
         Path clip = work.resolve("clip.y4m");
@@ -201,7 +201,7 @@ class ClientsEndToEndTest {
         options.addArguments("--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
                 "--use-file-for-fake-video-capture=" + clip, "--headless=new", "--no-sandbox", "--disable-gpu",
                 "--disable-dev-shm-usage", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--no-first-run", "--user-data-dir=" + work.resolve("profile"), "--window-size=1060,620");
+                "--no-first-run", "--user-data-dir=" + work.resolve("profile"), "--window-size=1060,700");
         // The driver is named, so Selenium Manager never runs (it would try to download one).
         ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort()
                 .withLogFile(work.resolve("chromedriver.log").toFile()).build();
@@ -224,12 +224,15 @@ class ClientsEndToEndTest {
             Files.createDirectories(screenshot.getParent());
             Files.write(screenshot, ((org.openqa.selenium.TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
 
-            // Enrol the face on screen under another name: it is Lin-Manuel Miranda, so the real API refuses it as a duplicate.
+            // Enrol the face on screen under another name. It is Lin-Manuel Miranda, so the real API refuses it: as a
+            // duplicate of him (409), or first by the quality gate, since in this 640×360 clip his eyes are 19–21 px
+            // apart against the gate's 20. Either answer shows that the page sent a live face_id with the key.
             wait.until(d -> clickFace(d, LIN));
             browser.findElement(By.id("enrol-name")).sendKeys("Not Lin");
             browser.findElement(By.id("enrol")).click();
             wait.until(d -> !text(d, "enrol-result").isEmpty() && !text(d, "enrol-result").equals("Enrolling…"));
-            assertThat(text(browser, "enrol-result")).startsWith("Already enrolled as person " + linId + ":");
+            assertThat(text(browser, "enrol-result")).matches("Already enrolled as person " + linId + ": the face matches " + LIN + ".*"
+                    + "|422 low_quality: the face is not fit for enrolment: face too small.*");
             assertThat(people()).doesNotContain("Not Lin");
         } finally {
             browser.quit();
