@@ -89,6 +89,9 @@ function stop() {
 function onReply(reply) {
   if (reply.authenticated) {
     authenticated = true;
+    answered = 0;
+    latencies = [];
+    windowStart = performance.now();
     $('enrol').disabled = false;
     status('Connected: recognizing.');
     pump();
