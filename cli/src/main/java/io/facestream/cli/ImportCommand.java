@@ -1,9 +1,12 @@
 package io.facestream.cli;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -137,7 +140,8 @@ final class ImportCommand implements Callable<Integer> {
         }
     }
 
-    private record Photo(Path path, String label, String sha256, byte[] bytes) {
+    /** A photo by its content's hash; its bytes are read again when it is sent, so a large folder is never held in memory. */
+    private record Photo(Path path, String label, String sha256) {
     }
 
     private void importPerson(Path folder, List<Path> files, Progress progress) {
@@ -152,8 +156,7 @@ final class ImportCommand implements Callable<Integer> {
                 continue;
             }
             try {
-                byte[] bytes = Files.readAllBytes(file);
-                photos.add(new Photo(file, label, sha256(bytes), bytes));
+                photos.add(new Photo(file, label, sha256(file)));
             } catch (IOException e) {
                 report(progress, label, new Outcome(Kind.REFUSED, "bad file", "cannot read it: " + e.getMessage()));
             }
@@ -182,7 +185,13 @@ final class ImportCommand implements Callable<Integer> {
                 continue;
             }
             Map<String, Object> form = new LinkedHashMap<>();
-            GatewayClient.FilePart file = new GatewayClient.FilePart(photo.path().getFileName().toString(), contentType(photo.path()), photo.bytes());
+            GatewayClient.FilePart file;
+            try {
+                file = new GatewayClient.FilePart(photo.path().getFileName().toString(), contentType(photo.path()), Files.readAllBytes(photo.path()));
+            } catch (IOException e) {
+                report(progress, photo.label(), new Outcome(Kind.REFUSED, "bad file", "cannot read it: " + e.getMessage()));
+                continue;
+            }
             GatewayClient.Answer answer;
             if (person == null) {
                 form.put("name", name);
@@ -358,11 +367,16 @@ final class ImportCommand implements Callable<Integer> {
         return name.endsWith(".png") ? "image/png" : null;
     }
 
-    static String sha256(byte[] bytes) {
+    static String sha256(Path file) throws IOException {
+        MessageDigest digest;
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+            digest = MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+        try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest)) {
+            in.transferTo(OutputStream.nullOutputStream());
+        }
+        return HexFormat.of().formatHex(digest.digest());
     }
 }
