@@ -58,6 +58,9 @@ class ClientsEndToEndTest {
 
     @BeforeAll
     static void start() throws Exception {
+        // The shared photos and the dev clip are what these clients are tried on; a checkout without them skips this.
+        Assumptions.assumeTrue(Files.isDirectory(DATA.resolve("refs")) && Files.isRegularFile(DATA.resolve("video/short_hamilton_clip_part1_0-5s.mp4")),
+                "the shared data (" + DATA + ") is not here");
         System.setProperty("facestream.db.schema", SCHEMA);
         System.setProperty("facestream.redis.prefix", "facestream-test:" + SCHEMA + ":");
         System.setProperty("facestream.admin.key", ADMIN_KEY);
