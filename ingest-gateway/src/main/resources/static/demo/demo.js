@@ -40,6 +40,7 @@ async function start() {
     return;
   }
   $('start').disabled = true;
+  if (stream) stream.getTracks().forEach((t) => t.stop());
   try {
     stream = await navigator.mediaDevices.getUserMedia({ video: { width: { ideal: 1280 } }, audio: false });
   } catch (e) {
@@ -56,15 +57,17 @@ async function start() {
 function connect() {
   const url = new URL('../ws/recognize', location.href);
   url.protocol = location.protocol === 'https:' ? 'wss:' : 'ws:';
-  socket = new WebSocket(url);
-  socket.binaryType = 'arraybuffer';
+  const ws = new WebSocket(url);
+  socket = ws;
+  ws.binaryType = 'arraybuffer';
   authenticated = false;
   inFlight = 0;
   sent = [];
   status('Connecting…');
-  socket.onopen = () => socket.send(JSON.stringify({ api_key: apiKey() }));
-  socket.onmessage = (event) => onReply(JSON.parse(event.data));
-  socket.onclose = (event) => {
+  ws.onopen = () => ws.send(JSON.stringify({ api_key: apiKey() }));
+  ws.onmessage = (event) => onReply(JSON.parse(event.data));
+  ws.onclose = (event) => {
+    if (socket !== ws) return; // an earlier connection, already replaced
     const why = event.code === 4401 ? 'the key is missing, unknown or revoked'
       : event.code === 4403 ? "the key lacks the 'recognize' scope"
       : event.code === 1009 ? 'a frame was too large'
@@ -72,18 +75,25 @@ function connect() {
     status('Disconnected (' + event.code + '): ' + why, event.code !== 1000);
     authenticated = false;
     $('enrol').disabled = true;
+    // Refused or dropped: release the camera, so the key can be fixed and Start pressed again.
+    if (stream) stream.getTracks().forEach((t) => t.stop());
+    stream = null;
+    socket = null;
+    $('start').disabled = false;
+    $('stop').disabled = true;
   };
-  socket.onerror = () => status('The WebSocket failed (is the gateway running, and is this origin allowed?)', true);
+  ws.onerror = () => status('The WebSocket failed (is the gateway running, and is this origin allowed?)', true);
 }
 
 function stop() {
-  if (socket) socket.close(1000, 'stopped');
-  if (stream) stream.getTracks().forEach((t) => t.stop());
-  stream = null;
-  socket = null;
+  if (socket) {
+    socket.close(1000, 'stopped'); // onclose releases the camera
+  } else if (stream) {
+    stream.getTracks().forEach((t) => t.stop());
+    stream = null;
+  }
   $('start').disabled = false;
   $('stop').disabled = true;
-  status('Stopped.');
 }
 
 function onReply(reply) {
