@@ -23,7 +23,7 @@ import io.facestream.gateway.web.ErrorHandler;
 
 /**
  * Every route needs a key with the right scope, checked before a request body is read. Open, because they
- * hold no data: the health probe orchestrators call and the API documentation. A WebSocket may instead send
+ * hold no data: the health probe orchestrators call, the API documentation and the demo page. A WebSocket may instead send
  * its key as its first message (browsers cannot set headers), so a handshake without one is let through and
  * the socket handler waits for it.
  */
@@ -49,7 +49,7 @@ public class ApiKeyFilter extends OncePerRequestFilter {
     /** The scope a path needs, or empty for the open routes. */
     static Optional<Scope> needed(String path) {
         if (path.equals("/actuator/health") || path.startsWith("/actuator/health/") || path.equals("/docs") || path.startsWith("/docs/")
-                || path.startsWith("/swagger-ui")) {
+                || path.startsWith("/swagger-ui") || path.equals("/demo") || path.startsWith("/demo/")) {
             return Optional.empty();
         }
         if (path.startsWith("/api/recognition/register") || path.startsWith("/api/people") || path.startsWith("/api/keys")

@@ -16,6 +16,7 @@ import org.springframework.web.socket.server.standard.ServletServerContainerFact
 
 import io.facestream.gateway.GatewayProperties;
 import io.facestream.gateway.access.ApiKeyFilter;
+import io.facestream.gateway.cors.CorsProperties;
 
 @Configuration
 @EnableWebSocket
@@ -26,15 +27,18 @@ public class WebSocketConfig implements WebSocketConfigurer {
 
     private final RecognitionSocketHandler handler;
     private final GatewayProperties properties;
+    private final CorsProperties cors;
 
-    public WebSocketConfig(RecognitionSocketHandler handler, GatewayProperties properties) {
+    public WebSocketConfig(RecognitionSocketHandler handler, GatewayProperties properties, CorsProperties cors) {
         this.handler = handler;
         this.properties = properties;
+        this.cors = cors;
     }
 
     @Override
     public void registerWebSocketHandlers(WebSocketHandlerRegistry registry) {
-        registry.addHandler(handler, "/ws/recognize").setAllowedOriginPatterns("*")
+        // Browsers on other sites only from the configured origins; same-origin pages and non-browser clients always.
+        registry.addHandler(handler, "/ws/recognize").setAllowedOriginPatterns(cors.origins().toArray(String[]::new))
                 .addInterceptors(new KeyFromHandshake());
     }
 

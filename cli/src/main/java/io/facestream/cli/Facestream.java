@@ -1,0 +1,67 @@
+package io.facestream.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.util.Properties;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * The {@code facestream} command. Each task is a subcommand in its own class, registered in
+ * {@link #subcommands}; it reaches a gateway through {@link GatewayOptions} and reports failures by throwing
+ * {@link CliException}, which ends the run with its message and exit code 1 (usage errors exit 2).
+ */
+@Command(name = "facestream", mixinStandardHelpOptions = true, versionProvider = Facestream.Version.class,
+        description = "Work with a running facestream gateway.",
+        footer = {"", "Every subcommand takes --url (or FACESTREAM_URL) and --api-key (or FACESTREAM_API_KEY).",
+                "Run 'facestream help COMMAND' for a command's options."},
+        subcommands = {ImportCommand.class, CommandLine.HelpCommand.class})
+public final class Facestream implements Runnable {
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "name a command, e.g. 'facestream import DIR'");
+    }
+
+    /** The command line as the launcher and tests run it: usage errors exit 2, failures 1 with their message on stderr. */
+    public static CommandLine commandLine() {
+        CommandLine commandLine = new CommandLine(new Facestream());
+        commandLine.setExecutionExceptionHandler((e, cl, parsed) -> {
+            PrintWriter err = cl.getErr();
+            if (e instanceof CliException) {
+                err.println("facestream " + cl.getCommandName() + ": " + e.getMessage());
+            } else {
+                err.println("facestream " + cl.getCommandName() + " failed: " + e);
+                e.printStackTrace(err);
+            }
+            err.flush();
+            return 1;
+        });
+        return commandLine;
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The build's version, written into version.properties when the jar is made. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() throws IOException {
+            Properties properties = new Properties();
+            try (InputStream in = Facestream.class.getResourceAsStream("version.properties")) {
+                if (in != null) {
+                    properties.load(in);
+                }
+            }
+            return new String[] {"facestream " + properties.getProperty("version", "(unknown version)")};
+        }
+    }
+}
