@@ -38,7 +38,7 @@ public final class PipelineStreams {
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 50);
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
         // A record no schema can read (say, a camera publishing garbage) goes to the dead-letter topic rather than stopping the pipeline.
-        p.put(StreamsConfig.DEFAULT_DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetters.class);
+        DeadLetters.configure(p);
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 1000);
         // A restarted instance otherwise waits out its predecessor's membership (45 s) before it gets partitions:
         // leave the group on a clean close, and notice a crashed member within 10 s.

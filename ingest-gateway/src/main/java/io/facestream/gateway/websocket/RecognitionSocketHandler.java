@@ -23,8 +23,9 @@ import org.springframework.web.socket.WebSocketSession;
 import org.springframework.web.socket.handler.BinaryWebSocketHandler;
 import org.springframework.web.socket.handler.ConcurrentWebSocketSessionDecorator;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
 
 import io.facestream.gateway.GatewayProperties;
 import io.facestream.gateway.access.ApiKey;
@@ -192,10 +193,10 @@ public class RecognitionSocketHandler extends BinaryWebSocketHandler {
         try {
             JsonNode node = json.readTree(message);
             JsonNode presented = node == null ? null : node.get("api_key");
-            if (presented != null && presented.isTextual() && presented.asText().length() <= 200) {
-                key = keys.find(presented.asText().strip());
+            if (presented != null && presented.isString() && presented.asString().length() <= 200) {
+                key = keys.find(presented.asString().strip());
             }
-        } catch (IOException e) {
+        } catch (JacksonException e) {
             // not JSON: same as no key
         }
         if (key.isEmpty()) {
