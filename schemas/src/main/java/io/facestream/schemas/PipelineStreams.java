@@ -41,8 +41,8 @@ public final class PipelineStreams {
         DeadLetters.configure(p);
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 1000);
         // A restarted instance otherwise waits out its predecessor's membership (45 s) before it gets partitions:
-        // leave the group on a clean close, and notice a crashed member within 10 s.
-        p.put(StreamsConfig.consumerPrefix("internal.leave.group.on.close"), true);
+        // leave the group on a clean close (the services close with LEAVE_GROUP: Kafka 4 dropped the consumer's
+        // internal.leave.group.on.close), and notice a crashed member within 10 s.
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 10_000);
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), 3_000);
         return p;
