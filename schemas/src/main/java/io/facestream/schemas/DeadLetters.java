@@ -37,6 +37,13 @@ public final class DeadLetters {
     public static final String SOURCE_PARTITION = "__streams.errors.partition";
     public static final String SOURCE_OFFSET = "__streams.errors.offset";
 
+    /**
+     * Room a letter needs beyond the record it carries: Kafka's headers, mostly the stack trace (11 KB for an
+     * unreadable frame, DeadLettersTest). The dead-letter topic and the services' producers allow this much more than
+     * an image message, so a letter about the largest frame still fits instead of failing its task over and over.
+     */
+    public static final int HEADER_BYTES = 64 * 1024;
+
     private DeadLetters() {
     }
 

@@ -31,7 +31,8 @@ public final class PipelineStreams {
         p.put(StreamsConfig.STATE_DIR_CONFIG, Path.of(System.getProperty("java.io.tmpdir"), "facestream-streams", applicationId).toString());
         // Streams' producer defaults to linger.ms=100, which would add 100 ms per stage to every answer.
         p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 0);
-        p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), Topics.MAX_IMAGE_MESSAGE_BYTES);
+        // Dead letters go out through this producer too: the largest frame plus Kafka's headers.
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), Topics.MAX_IMAGE_MESSAGE_BYTES + DeadLetters.HEADER_BYTES);
         p.put(StreamsConfig.producerPrefix(ProducerConfig.ACKS_CONFIG), "all");
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG), Topics.MAX_IMAGE_MESSAGE_BYTES);
         // Model inference is slow per record; fetch few so a rebalance never waits on a long batch.

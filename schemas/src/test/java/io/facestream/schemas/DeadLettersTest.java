@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
@@ -59,6 +60,11 @@ class DeadLettersTest {
             assertThat(header(letter.headers(), DeadLetters.SOURCE_OFFSET)).isEqualTo("0");
             assertThat(header(letter.headers(), DeadLetters.MESSAGE)).isEqualTo(decodeError);
             assertThat(header(letter.headers(), DeadLetters.EXCEPTION)).isNotBlank();
+            int headerBytes = 0;
+            for (Header header : letter.headers()) {
+                headerBytes += header.key().length() + header.value().length;
+            }
+            assertThat(headerBytes).as("room a letter takes beyond its record").isLessThan(DeadLetters.HEADER_BYTES);
         });
         assertThat(read.readValuesToList()).containsExactly("camera-7-1");
     }
