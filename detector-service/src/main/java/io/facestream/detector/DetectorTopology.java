@@ -3,7 +3,6 @@ package io.facestream.detector;
 import java.nio.charset.StandardCharsets;
 
 import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
@@ -56,7 +55,7 @@ public final class DetectorTopology {
                 && (ErrorCode.INVALID_IMAGE.is(error) || ErrorCode.INVALID_REQUEST.is(error));
     }
 
-    /** The frame as it arrived, with the same headers {@link DeadLetters} writes for unreadable records. */
+    /** The frame as it arrived, with the headers Kafka Streams writes for unreadable records (see {@link DeadLetters}). */
     private static final class DeadLetter implements Processor<String, Detection, byte[], byte[]> {
 
         private ProcessorContext<byte[], byte[]> context;
@@ -68,14 +67,8 @@ public final class DetectorTopology {
 
         @Override
         public void process(Record<String, Detection> record) {
-            Headers headers = new RecordHeaders()
-                    .add(DeadLetters.REASON, (record.value().result().getError().getCode() + ": " + record.value().result().getError().getMessage())
-                            .getBytes(StandardCharsets.UTF_8))
-                    .add(DeadLetters.SOURCE_TOPIC, Topics.FRAMES.name().getBytes(StandardCharsets.UTF_8))
-                    .add(DeadLetters.SERVICE, context.applicationId().getBytes(StandardCharsets.UTF_8));
-            context.recordMetadata().ifPresent(metadata -> headers
-                    .add(DeadLetters.SOURCE_PARTITION, String.valueOf(metadata.partition()).getBytes(StandardCharsets.UTF_8))
-                    .add(DeadLetters.SOURCE_OFFSET, String.valueOf(metadata.offset()).getBytes(StandardCharsets.UTF_8)));
+            PipelineError error = record.value().result().getError();
+            Headers headers = DeadLetters.headers(error.getCode(), error.getMessage(), Topics.FRAMES.name(), context.recordMetadata());
             byte[] key = record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8);
             byte[] value = Topics.FRAMES.valueSerde().serializer().serialize(Topics.FRAMES.name(), record.value().frame());
             context.forward(new Record<>(key, value, record.timestamp(), headers));

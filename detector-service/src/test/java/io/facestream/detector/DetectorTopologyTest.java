@@ -105,7 +105,9 @@ class DetectorTopologyTest {
             assertThat(new String(letter.key())).isEqualTo("cam-2");
             Frame kept = Topics.FRAMES.valueSerde().deserializer().deserialize(Topics.FRAMES.name(), letter.value());
             assertThat(kept.getHeader().getSequence()).isZero();
-            assertThat(new String(letter.headers().lastHeader(io.facestream.schemas.DeadLetters.REASON).value())).startsWith("INVALID_IMAGE");
+            assertThat(new String(letter.headers().lastHeader(io.facestream.schemas.DeadLetters.EXCEPTION).value())).isEqualTo("INVALID_IMAGE");
+            assertThat(new String(letter.headers().lastHeader(io.facestream.schemas.DeadLetters.MESSAGE).value())).isNotBlank();
+            assertThat(new String(letter.headers().lastHeader(io.facestream.schemas.DeadLetters.SOURCE_TOPIC).value())).isEqualTo(Topics.FRAMES.name());
         });
     }
 

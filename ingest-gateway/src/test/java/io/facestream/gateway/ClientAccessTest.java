@@ -28,7 +28,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
         "facestream.db.schema=" + TestKeys.SCHEMA,
         "facestream.gateway.admin-key=" + TestKeys.ADMIN,
         "facestream.cors.origins=https://app.example.com, https://*.example.org"})
-@EmbeddedKafka(kraft = true, partitions = 1)
+@EmbeddedKafka(partitions = 1)
 class ClientAccessTest {
 
     static final ObjectMapper JSON = new ObjectMapper();

@@ -44,7 +44,7 @@ import io.facestream.schemas.Topics;
         "facestream.gateway.reply-timeout=1s",
         "facestream.db.schema=" + TestKeys.SCHEMA,
         "facestream.gateway.admin-key=" + TestKeys.ADMIN})
-@EmbeddedKafka(kraft = true, partitions = 1)
+@EmbeddedKafka(partitions = 1)
 class GatewayWithoutPipelineTest {
 
     static final ObjectMapper JSON = new ObjectMapper();

@@ -70,7 +70,7 @@ import io.facestream.schemas.Topics;
         "facestream.gateway.requests-per-minute=0",
         "facestream.db.schema=" + TestKeys.SCHEMA,
         "facestream.gateway.admin-key=" + TestKeys.ADMIN})
-@EmbeddedKafka(kraft = true, partitions = 1)
+@EmbeddedKafka(partitions = 1)
 class HostileInputTest {
 
     static final int MAX_UPLOAD_MB = 16;

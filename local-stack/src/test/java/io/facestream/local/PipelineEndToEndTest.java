@@ -402,7 +402,7 @@ class PipelineEndToEndTest {
             assertThat(letter).as("dead letter").isNotNull();
             assertThat(new String(letter.headers().lastHeader(io.facestream.schemas.DeadLetters.SOURCE_TOPIC).value()))
                     .isEqualTo(io.facestream.schemas.Topics.FRAMES.name());
-            assertThat(new String(letter.headers().lastHeader(io.facestream.schemas.DeadLetters.REASON).value())).isNotBlank();
+            assertThat(new String(letter.headers().lastHeader(io.facestream.schemas.DeadLetters.MESSAGE).value())).isNotBlank();
         }
         assertThat(first.recognize(photo("refs/obama/obama2.jpg")).body().get("recognized_faces")).hasSize(1);
     }

@@ -1,104 +1,71 @@
 package io.facestream.schemas;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.Optional;
+import java.util.Properties;
 
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
-import org.apache.kafka.streams.errors.ErrorHandlerContext;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
 
 /**
- * A record no schema can read (say, a camera publishing garbage straight to Kafka) goes to the
- * dead-letter topic with the reason, and the pipeline goes on. The copy is written before the
- * record counts as handled, so nothing is lost silently; only if the dead-letter topic itself
- * cannot be written does the service stop rather than drop the record.
+ * The dead-letter topic: Kafka Streams' own (KIP-1034, Kafka 4.2+), plus the one kind of letter it does not write.
+ *
+ * <p>A record no schema can read (say, a camera publishing garbage straight to Kafka) is copied by Kafka Streams
+ * itself: with {@code errors.dead.letter.queue.topic.name} set, {@link LogAndContinueExceptionHandler} hands back the
+ * raw key and value with the headers below, and the pipeline goes on. The copy goes out through the task's own
+ * producer, so the record's offset is committed only once the copy is acknowledged; when the dead-letter topic cannot
+ * be written, the default production handler fails the task and the record is read again — nothing is dropped
+ * silently. This replaced our handler, which kept a producer of its own per JVM and blocked a stream thread up to 30 s
+ * per letter.
+ *
+ * <p>What Kafka's does not cover: a camera frame that decodes as a {@code Frame} but whose image no decoder can read.
+ * That is no exception — the detector answers it ({@code INVALID_IMAGE} on the results topic: every frame gets one
+ * answer) and also keeps it as a letter, while Streams writes letters only for records whose handling threw, and then
+ * drops them. So the detector writes those letters itself, with {@link #headers} in Kafka's format: one reader reads both.
  */
-public class DeadLetters implements DeserializationExceptionHandler {
+public final class DeadLetters {
 
-    public static final String REASON = "facestream.dlq.reason";
-    public static final String SOURCE_TOPIC = "facestream.dlq.topic";
-    public static final String SOURCE_PARTITION = "facestream.dlq.partition";
-    public static final String SOURCE_OFFSET = "facestream.dlq.offset";
-    public static final String SERVICE = "facestream.dlq.service";
+    // Kafka's names (KIP-1034). Its constants sit in an internal package (ExceptionHandlerUtils), so they are repeated here.
+    /** Exception class; for a letter the detector writes, the facestream error code ({@code INVALID_IMAGE}). */
+    public static final String EXCEPTION = "__streams.errors.exception";
+    public static final String MESSAGE = "__streams.errors.message";
+    public static final String STACKTRACE = "__streams.errors.stacktrace";
+    public static final String SOURCE_TOPIC = "__streams.errors.topic";
+    public static final String SOURCE_PARTITION = "__streams.errors.partition";
+    public static final String SOURCE_OFFSET = "__streams.errors.offset";
 
-    private static final Logger log = LoggerFactory.getLogger(DeadLetters.class);
-    // One producer per broker list for the whole JVM: every stream thread of every service shares it.
-    private static final Map<String, Producer<byte[], byte[]>> PRODUCERS = new ConcurrentHashMap<>();
+    /**
+     * Room a letter needs beyond the record it carries: Kafka's headers, mostly the stack trace (11 KB for an
+     * unreadable frame, DeadLettersTest). The dead-letter topic and the services' producers allow this much more than
+     * an image message, so a letter about the largest frame still fits instead of failing its task over and over.
+     */
+    public static final int HEADER_BYTES = 64 * 1024;
 
-    private Producer<byte[], byte[]> producer;
-    private String service;
-
-    public DeadLetters() {
+    private DeadLetters() {
     }
 
-    /** For tests: writes through the given producer. */
-    DeadLetters(Producer<byte[], byte[]> producer, String service) {
-        this.producer = producer;
-        this.service = service;
+    /** Unreadable records go to {@link Topics#DEAD_LETTERS} with their reason, and the service goes on. */
+    public static void configure(Properties streams) {
+        streams.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, Topics.DEAD_LETTERS.name());
+        streams.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
     }
 
-    @Override
-    public void configure(Map<String, ?> configs) {
-        service = String.valueOf(configs.get(StreamsConfig.APPLICATION_ID_CONFIG));
-        String bootstrap = String.valueOf(configs.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG));
-        producer = PRODUCERS.computeIfAbsent(bootstrap, servers -> new KafkaProducer<>(KafkaClients.config(servers, Map.of(
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.LINGER_MS_CONFIG, 0,
-                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Topics.MAX_IMAGE_MESSAGE_BYTES + 64 * 1024,
-                ProducerConfig.CLIENT_ID_CONFIG, "facestream-dead-letters")), new ByteArraySerializer(), new ByteArraySerializer()));
-    }
-
-    @Override
-    public DeserializationHandlerResponse handle(ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record, Exception exception) {
-        String reason = describe(exception);
-        log.warn("unreadable record {}-{}@{} sent to {}: {}", record.topic(), record.partition(), record.offset(),
-                Topics.DEAD_LETTERS.name(), reason);
-        try {
-            send(record.topic(), record.partition(), record.offset(), record.key(), record.value(), reason);
-            return DeserializationHandlerResponse.CONTINUE;
-        } catch (RuntimeException e) {
-            log.error("cannot write the dead-letter topic; stopping rather than losing the record", e);
-            return DeserializationHandlerResponse.FAIL;
-        }
-    }
-
-    /** Writes one dead letter and waits for the broker's acknowledgement. */
-    public void send(String topic, int partition, long offset, byte[] key, byte[] value, String reason) {
+    /** Headers for a letter about a record that was read and answered, in the format Kafka Streams writes. */
+    public static Headers headers(String code, String message, String topic, Optional<RecordMetadata> source) {
         Headers headers = new RecordHeaders()
-                .add(REASON, reason.getBytes(StandardCharsets.UTF_8))
-                .add(SOURCE_TOPIC, topic.getBytes(StandardCharsets.UTF_8))
-                .add(SOURCE_PARTITION, String.valueOf(partition).getBytes(StandardCharsets.UTF_8))
-                .add(SOURCE_OFFSET, String.valueOf(offset).getBytes(StandardCharsets.UTF_8))
-                .add(SERVICE, String.valueOf(service).getBytes(StandardCharsets.UTF_8));
-        try {
-            producer.send(new ProducerRecord<>(Topics.DEAD_LETTERS.name(), null, key, value, headers)).get(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while writing a dead letter", e);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("dead letter not written: " + e, e);
-        }
+                .add(EXCEPTION, utf8(code))
+                .add(MESSAGE, utf8(message))
+                .add(SOURCE_TOPIC, utf8(source.map(RecordMetadata::topic).orElse(topic)));
+        source.ifPresent(metadata -> headers
+                .add(SOURCE_PARTITION, utf8(String.valueOf(metadata.partition())))
+                .add(SOURCE_OFFSET, utf8(String.valueOf(metadata.offset()))));
+        return headers;
     }
 
-    static String describe(Exception exception) {
-        StringBuilder reason = new StringBuilder(exception.getClass().getSimpleName()).append(": ").append(exception.getMessage());
-        for (Throwable cause = exception.getCause(); cause != null && reason.length() < 900; cause = cause.getCause()) {
-            reason.append(" / caused by ").append(cause.getClass().getSimpleName()).append(": ").append(cause.getMessage());
-        }
-        return reason.length() > 1000 ? reason.substring(0, 1000) : reason.toString();
+    private static byte[] utf8(String text) {
+        return String.valueOf(text).getBytes(StandardCharsets.UTF_8);
     }
 }

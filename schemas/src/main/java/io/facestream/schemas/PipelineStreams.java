@@ -30,18 +30,19 @@ public final class PipelineStreams {
         p.put(StreamsConfig.STATE_DIR_CONFIG, Path.of(System.getProperty("java.io.tmpdir"), "facestream-streams", applicationId).toString());
         // Streams' producer defaults to linger.ms=100, which would add 100 ms per stage to every answer.
         p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 0);
-        p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), Topics.MAX_IMAGE_MESSAGE_BYTES);
+        // Dead letters go out through this producer too: the largest frame plus Kafka's headers.
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), Topics.MAX_IMAGE_MESSAGE_BYTES + DeadLetters.HEADER_BYTES);
         p.put(StreamsConfig.producerPrefix(ProducerConfig.ACKS_CONFIG), "all");
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG), Topics.MAX_IMAGE_MESSAGE_BYTES);
         // Model inference is slow per record; fetch few so a rebalance never waits on a long batch.
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 50);
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
         // A record no schema can read (say, a camera publishing garbage) goes to the dead-letter topic rather than stopping the pipeline.
-        p.put(StreamsConfig.DEFAULT_DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetters.class);
+        DeadLetters.configure(p);
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 1000);
         // A restarted instance otherwise waits out its predecessor's membership (45 s) before it gets partitions:
-        // leave the group on a clean close, and notice a crashed member within 10 s.
-        p.put(StreamsConfig.consumerPrefix("internal.leave.group.on.close"), true);
+        // leave the group on a clean close (the services close with LEAVE_GROUP: Kafka 4 dropped the consumer's
+        // internal.leave.group.on.close), and notice a crashed member within 10 s.
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 10_000);
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), 3_000);
         // Un-prefixed client settings reach every client Streams makes (producer, consumers, admin): security settings too.

@@ -55,7 +55,7 @@ public final class Topics {
      */
     public static final TypedTopic<byte[], byte[]> DEAD_LETTERS = new TypedTopic<>(
             "facestream.dead-letters", 1, Serdes.ByteArray(), Serdes.ByteArray(), Map.of(
-                    "max.message.bytes", String.valueOf(MAX_IMAGE_MESSAGE_BYTES),
+                    "max.message.bytes", String.valueOf(MAX_IMAGE_MESSAGE_BYTES + DeadLetters.HEADER_BYTES),
                     "retention.ms", String.valueOf(7 * 24 * 3600 * 1000L)));
 
     public static final List<TypedTopic<?, ?>> ALL = List.of(FRAMES, DETECTED_FACES, EMBEDDINGS, MATCH_RESULTS, PERSON_CHANGES, DEAD_LETTERS);

@@ -18,8 +18,9 @@ import org.springframework.web.socket.WebSocketSession;
 import org.springframework.web.socket.handler.BinaryWebSocketHandler;
 import org.springframework.web.socket.handler.ConcurrentWebSocketSessionDecorator;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
 
 import io.facestream.gateway.GatewayProperties;
 import io.facestream.gateway.access.Access;
@@ -178,8 +179,8 @@ public class RecognitionSocketHandler extends BinaryWebSocketHandler {
         try {
             JsonNode node = json.readTree(message);
             JsonNode field = node == null ? null : node.get("api_key");
-            presented = field != null && field.isTextual() ? field.asText() : null;
-        } catch (IOException e) {
+            presented = field != null && field.isString() ? field.asString() : null;
+        } catch (JacksonException e) {
             // not JSON: same as no key
         }
         Access access = keys.authorize(presented, Scope.RECOGNIZE, "the WebSocket");
