@@ -1,0 +1,87 @@
+package io.facestream.camera;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * Several cameras from one process, one thread and one ffmpeg each, sharing one publisher (a Kafka producer is
+ * thread-safe and batches across cameras). Everything a user can get wrong — a duplicate id, a missing file, no
+ * ffmpeg, a file without video — fails before the first frame is published.
+ */
+public final class CameraFleet implements AutoCloseable {
+
+    private final List<CameraLoop> loops = new ArrayList<>();
+    private final ExecutorService threads;
+
+    public CameraFleet(List<CameraSpec> cameras, CameraOptions options, FfmpegDecoder decoder, FramePublisher publisher,
+                       Consumer<String> report) {
+        if (cameras.isEmpty()) {
+            throw new CameraException("no camera given");
+        }
+        Set<String> ids = new HashSet<>();
+        for (CameraSpec camera : cameras) {
+            if (!ids.add(camera.cameraId())) {
+                throw new CameraException("camera id " + camera.cameraId() + " is given twice; each camera needs its own");
+            }
+            camera.checkReadable();
+        }
+        decoder.check();
+        for (CameraSpec camera : cameras) {
+            CameraOptions own = options;
+            FfmpegDecoder ownDecoder = decoder.withFps(options.fps());
+            if (!camera.live() && options.fps() <= 0) {
+                double rate = decoder.nativeRate(camera);
+                own = new CameraOptions(rate, options.asFastAsPossible(), options.loop(), options.maxReconnects(),
+                        options.maxBackoff(), options.progressEvery());
+                ownDecoder = decoder.withFps(rate);
+            }
+            loops.add(new CameraLoop(camera, own, ownDecoder, publisher, Clock.systemUTC(), Thread::sleep, report));
+        }
+        AtomicInteger number = new AtomicInteger();
+        threads = Executors.newFixedThreadPool(loops.size(), runnable -> {
+            Thread thread = new Thread(runnable, "camera-" + number.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /** Runs every camera to its end (files) or until {@link #stop()}; fails with every failed camera's message. */
+    public List<CameraLoop.Summary> run() throws InterruptedException {
+        List<Future<CameraLoop.Summary>> running = new ArrayList<>();
+        for (CameraLoop loop : loops) {
+            running.add(threads.submit(loop));
+        }
+        List<CameraLoop.Summary> summaries = new ArrayList<>();
+        List<String> failures = new ArrayList<>();
+        for (Future<CameraLoop.Summary> future : running) {
+            try {
+                summaries.add(future.get());
+            } catch (ExecutionException e) {
+                failures.add(e.getCause() instanceof CameraException ? e.getCause().getMessage() : e.getCause().toString());
+            }
+        }
+        if (!failures.isEmpty()) {
+            throw new CameraException(String.join("; ", failures));
+        }
+        return summaries;
+    }
+
+    public void stop() {
+        loops.forEach(CameraLoop::stop);
+    }
+
+    @Override
+    public void close() {
+        stop();
+        threads.shutdownNow();
+    }
+}
