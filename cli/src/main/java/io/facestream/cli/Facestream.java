@@ -16,10 +16,11 @@ import picocli.CommandLine.Spec;
  * {@link CliException}, which ends the run with its message and exit code 1 (usage errors exit 2).
  */
 @Command(name = "facestream", mixinStandardHelpOptions = true, versionProvider = Facestream.Version.class,
-        description = "Work with a running facestream gateway.",
-        footer = {"", "Every subcommand takes --url (or FACESTREAM_URL) and --api-key (or FACESTREAM_API_KEY).",
+        description = "Work with a running facestream: its gateway, or its Kafka cluster as a camera.",
+        footer = {"", "Subcommands that talk to a gateway take --url (or FACESTREAM_URL) and --api-key (or FACESTREAM_API_KEY); "
+                + "camera talks to Kafka (--bootstrap-servers, KAFKA_BOOTSTRAP_SERVERS).",
                 "Run 'facestream help COMMAND' for a command's options."},
-        subcommands = {ImportCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ImportCommand.class, CameraCommand.class, CommandLine.HelpCommand.class})
 public final class Facestream implements Runnable {
 
     @Spec
@@ -48,6 +49,8 @@ public final class Facestream implements Runnable {
     }
 
     public static void main(String[] args) {
+        // slf4j-simple, the runnable jar's logger: the Kafka client's warnings and errors only, on stderr.
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", System.getProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn"));
         System.exit(commandLine().execute(args));
     }
 
