@@ -19,11 +19,14 @@ import java.util.function.Consumer;
  */
 public final class CameraFleet implements AutoCloseable {
 
+    private final List<CameraSpec> cameras;
+    private final List<CameraOptions> ownOptions = new ArrayList<>();
+    private final List<FfmpegDecoder> decoders = new ArrayList<>();
+    private final Consumer<String> report;
     private final List<CameraLoop> loops = new ArrayList<>();
     private final ExecutorService threads;
 
-    public CameraFleet(List<CameraSpec> cameras, CameraOptions options, FfmpegDecoder decoder, FramePublisher publisher,
-                       Consumer<String> report) {
+    public CameraFleet(List<CameraSpec> cameras, CameraOptions options, FfmpegDecoder decoder, Consumer<String> report) {
         if (cameras.isEmpty()) {
             throw new CameraException("no camera given");
         }
@@ -44,18 +47,29 @@ public final class CameraFleet implements AutoCloseable {
                         options.maxBackoff(), options.progressEvery());
                 ownDecoder = decoder.withFps(rate);
             }
-            loops.add(new CameraLoop(camera, own, ownDecoder, publisher, Clock.systemUTC(), Thread::sleep, report));
+            ownOptions.add(own);
+            decoders.add(ownDecoder);
         }
+        this.cameras = List.copyOf(cameras);
+        this.report = report;
         AtomicInteger number = new AtomicInteger();
-        threads = Executors.newFixedThreadPool(loops.size(), runnable -> {
+        threads = Executors.newFixedThreadPool(cameras.size(), runnable -> {
             Thread thread = new Thread(runnable, "camera-" + number.incrementAndGet());
             thread.setDaemon(true);
             return thread;
         });
     }
 
-    /** Runs every camera to its end (files) or until {@link #stop()}; fails with every failed camera's message. */
-    public List<CameraLoop.Summary> run() throws InterruptedException {
+    /**
+     * Runs every camera to its end (files) or until {@link #stop()}, publishing to {@code publisher}; fails with every
+     * failed camera's message. Once only.
+     */
+    public List<CameraLoop.Summary> run(FramePublisher publisher) throws InterruptedException {
+        synchronized (loops) {
+            for (int i = 0; i < cameras.size(); i++) {
+                loops.add(new CameraLoop(cameras.get(i), ownOptions.get(i), decoders.get(i), publisher, Clock.systemUTC(), Thread::sleep, report));
+            }
+        }
         List<Future<CameraLoop.Summary>> running = new ArrayList<>();
         for (CameraLoop loop : loops) {
             running.add(threads.submit(loop));
@@ -76,7 +90,9 @@ public final class CameraFleet implements AutoCloseable {
     }
 
     public void stop() {
-        loops.forEach(CameraLoop::stop);
+        synchronized (loops) {
+            loops.forEach(CameraLoop::stop);
+        }
     }
 
     @Override

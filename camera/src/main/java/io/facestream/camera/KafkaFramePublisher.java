@@ -29,9 +29,11 @@ public final class KafkaFramePublisher implements FramePublisher, AutoCloseable 
     private static final TypedTopic<String, Frame> TOPIC = Topics.FRAMES;
 
     private final KafkaProducer<String, Frame> producer;
+    private final String bootstrapServers;
     private final AtomicReference<Exception> failure = new AtomicReference<>();
 
     public KafkaFramePublisher(String bootstrapServers) {
+        this.bootstrapServers = bootstrapServers;
         Map<String, Object> config = KafkaClients.config(bootstrapServers, Map.of(
                 // Frames of one camera must stay in order: idempotence keeps them so across retries.
                 ProducerConfig.ACKS_CONFIG, "all",
@@ -63,8 +65,7 @@ public final class KafkaFramePublisher implements FramePublisher, AutoCloseable 
     public void publish(CapturedFrame frame) {
         Exception earlier = failure.get();
         if (earlier != null) {
-            throw new CameraException("Kafka refused a frame: " + earlier.getMessage() + " (bootstrap settings: "
-                    + KafkaClients.describe() + ")", earlier);
+            throw failed(earlier);
         }
         try {
             producer.send(new ProducerRecord<>(TOPIC.name(), null, frame.captureTime(), frame.cameraId(), frame(frame)),
@@ -74,7 +75,7 @@ public final class KafkaFramePublisher implements FramePublisher, AutoCloseable 
                         }
                     });
         } catch (org.apache.kafka.common.KafkaException e) {
-            throw new CameraException("cannot publish to Kafka: " + e.getMessage() + " (" + KafkaClients.describe() + ")", e);
+            throw failed(e);
         }
     }
 
@@ -83,8 +84,13 @@ public final class KafkaFramePublisher implements FramePublisher, AutoCloseable 
         producer.flush();
         Exception e = failure.get();
         if (e != null) {
-            throw new CameraException("Kafka refused a frame: " + e.getMessage(), e);
+            throw failed(e);
         }
+    }
+
+    private CameraException failed(Exception e) {
+        return new CameraException("cannot publish frames to Kafka at " + bootstrapServers + ": " + e.getMessage()
+                + " (client settings: " + KafkaClients.describe() + ")", e);
     }
 
     @Override

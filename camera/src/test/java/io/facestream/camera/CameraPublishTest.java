@@ -72,12 +72,12 @@ class CameraPublishTest {
 
     static List<CameraLoop.Summary> run(List<CameraSpec> cameras, CameraOptions options, List<String> lines) throws Exception {
         try (KafkaFramePublisher publisher = new KafkaFramePublisher(broker.getBrokersAsString());
-             CameraFleet fleet = new CameraFleet(cameras, options, new FfmpegDecoder(0, FfmpegDecoder.DEFAULT_MAX_SIDE), publisher,
+             CameraFleet fleet = new CameraFleet(cameras, options, new FfmpegDecoder(0, FfmpegDecoder.DEFAULT_MAX_SIDE),
                      line -> {
                          lines.add(line);
                          System.out.println(line);
                      })) {
-            List<CameraLoop.Summary> summaries = fleet.run();
+            List<CameraLoop.Summary> summaries = fleet.run(publisher);
             publisher.flush();
             return summaries;
         }
@@ -181,23 +181,23 @@ class CameraPublishTest {
         CameraOptions options = options(5, true);
         FfmpegDecoder decoder = new FfmpegDecoder(0, FfmpegDecoder.DEFAULT_MAX_SIDE);
         assertThatThrownBy(() -> new CameraFleet(List.of(new CameraSpec("gone", dir.resolve("missing.mp4").toString())),
-                options, decoder, frame -> { }, line -> { }))
+                options, decoder, line -> { }))
                 .isInstanceOf(CameraException.class).hasMessageContaining("camera gone").hasMessageContaining("does not exist");
 
         Path garbage = Files.writeString(dir.resolve("notes.mp4"), "this is not a video\n".repeat(50));
         assertThatThrownBy(() -> new CameraFleet(List.of(new CameraSpec("junk", garbage.toString())), options(0, true), decoder,
-                frame -> { }, line -> { }))
+                line -> { }))
                 .isInstanceOf(CameraException.class).hasMessageContaining("camera junk: cannot read " + garbage);
         // With a rate given there is no probe: ffmpeg itself refuses the file, and its reason is the message.
         List<CapturedFrame> published = new ArrayList<>();
-        try (CameraFleet fleet = new CameraFleet(List.of(new CameraSpec("junk", garbage.toString())), options, decoder, published::add, line -> { })) {
-            assertThatThrownBy(fleet::run).isInstanceOf(CameraException.class)
+        try (CameraFleet fleet = new CameraFleet(List.of(new CameraSpec("junk", garbage.toString())), options, decoder, line -> { })) {
+            assertThatThrownBy(() -> fleet.run(published::add)).isInstanceOf(CameraException.class)
                     .hasMessageContaining("camera junk: cannot read " + garbage).hasMessageContaining("Invalid data");
         }
         assertThat(published).isEmpty();
 
         assertThatThrownBy(() -> new CameraFleet(List.of(new CameraSpec("cam", garbage.toString())), options,
-                new FfmpegDecoder(dir.resolve("no-ffmpeg-here").toString(), 0, 1920), frame -> { }, line -> { }))
+                new FfmpegDecoder(dir.resolve("no-ffmpeg-here").toString(), 0, 1920), line -> { }))
                 .isInstanceOf(CameraException.class).hasMessageContaining("install ffmpeg");
     }
 

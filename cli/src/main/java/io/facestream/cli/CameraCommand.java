@@ -97,11 +97,12 @@ final class CameraCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         CountDownLatch finished = new CountDownLatch(1);
-        try (KafkaFramePublisher publisher = new KafkaFramePublisher(bootstrapServers);
-             CameraFleet fleet = new CameraFleet(specs, options, new FfmpegDecoder(fps, maxSide), publisher, line -> {
+        // The fleet first: a bad source or a missing ffmpeg is reported before any Kafka client starts.
+        try (CameraFleet fleet = new CameraFleet(specs, options, new FfmpegDecoder(fps, maxSide), line -> {
                  err.println(line);
                  err.flush();
-             })) {
+             });
+             KafkaFramePublisher publisher = new KafkaFramePublisher(bootstrapServers)) {
             // Ctrl-C or a stop signal: every camera ends after its current frame, and what was sent is flushed.
             Thread hook = new Thread(() -> {
                 fleet.stop();
@@ -113,7 +114,7 @@ final class CameraCommand implements Callable<Integer> {
             });
             Runtime.getRuntime().addShutdownHook(hook);
             try {
-                List<CameraLoop.Summary> summaries = fleet.run();
+                List<CameraLoop.Summary> summaries = fleet.run(publisher);
                 publisher.flush();
                 for (CameraLoop.Summary summary : summaries) {
                     out.printf("%s: %d frames published in %.1f s%s%n", summary.cameraId(), summary.frames(), summary.elapsedMillis() / 1000.0,
