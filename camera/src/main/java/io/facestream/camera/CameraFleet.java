@@ -25,6 +25,7 @@ public final class CameraFleet implements AutoCloseable {
     private final Consumer<String> report;
     private final List<CameraLoop> loops = new ArrayList<>();
     private final ExecutorService threads;
+    private volatile boolean stopped;
 
     public CameraFleet(List<CameraSpec> cameras, CameraOptions options, FfmpegDecoder decoder, Consumer<String> report) {
         if (cameras.isEmpty()) {
@@ -66,6 +67,9 @@ public final class CameraFleet implements AutoCloseable {
      */
     public List<CameraLoop.Summary> run(FramePublisher publisher) throws InterruptedException {
         synchronized (loops) {
+            if (stopped) {
+                return List.of();
+            }
             for (int i = 0; i < cameras.size(); i++) {
                 loops.add(new CameraLoop(cameras.get(i), ownOptions.get(i), decoders.get(i), publisher, Clock.systemUTC(), Thread::sleep, report));
             }
@@ -91,6 +95,7 @@ public final class CameraFleet implements AutoCloseable {
 
     public void stop() {
         synchronized (loops) {
+            stopped = true;
             loops.forEach(CameraLoop::stop);
         }
     }

@@ -201,6 +201,21 @@ class CameraPublishTest {
                 .isInstanceOf(CameraException.class).hasMessageContaining("install ffmpeg");
     }
 
+    @Test
+    void aLiveStreamThatCannotBeReachedIsRetriedWithALineEachTimeThenGivenUp() throws Exception {
+        // Port 1 on loopback: nothing listens, so the real ffmpeg gets "Connection refused" at every attempt.
+        CameraOptions options = new CameraOptions(5, false, false, 2, Duration.ofSeconds(1), Duration.ofSeconds(1));
+        List<String> lines = new CopyOnWriteArrayList<>();
+        try (CameraFleet fleet = new CameraFleet(List.of(new CameraSpec("gate", "rtsp://127.0.0.1:1/stream1")), options,
+                new FfmpegDecoder(0, FfmpegDecoder.DEFAULT_MAX_SIDE), lines::add)) {
+            assertThatThrownBy(() -> fleet.run(frame -> { })).isInstanceOf(CameraException.class)
+                    .hasMessageContaining("camera gate: rtsp://127.0.0.1:1/stream1 unavailable, gave up after 2 reconnect attempts")
+                    .hasMessageContaining("Connection refused");
+        }
+        assertThat(lines).filteredOn(line -> line.contains("reconnect attempt")).hasSize(2)
+                .allMatch(line -> line.contains("Connection refused"));
+    }
+
     static void report(CameraLoop.Summary summary, String rate) {
         System.out.printf("decode cost, dev clip at %s: %d frames, ffmpeg CPU %d ms, %.2f ms per published frame%n",
                 rate, summary.frames(), summary.decoderCpuMillis(), summary.decodeMillisPerFrame());
