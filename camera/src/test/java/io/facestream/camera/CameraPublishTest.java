@@ -202,6 +202,31 @@ class CameraPublishTest {
     }
 
     @Test
+    void aLoopedClipGoesOnCountingAcrossItsEndUntilStopped() throws Exception {
+        Path clip = clip();
+        CameraOptions options = new CameraOptions(5, true, true, 0, Duration.ofSeconds(1), Duration.ofSeconds(1));
+        List<CapturedFrame> published = new CopyOnWriteArrayList<>();
+        try (CameraFleet fleet = new CameraFleet(List.of(new CameraSpec("loop", clip.toString())), options,
+                new FfmpegDecoder(0, FfmpegDecoder.DEFAULT_MAX_SIDE), line -> { })) {
+            List<CameraLoop.Summary> summaries = fleet.run(frame -> {
+                published.add(frame);
+                if (published.size() == 60) {
+                    fleet.stop();
+                }
+            });
+            assertThat(summaries.get(0).frames()).isEqualTo(60);
+        }
+        // Three passes over the 25-frame clip were started; the stop ended the third after its 10th frame.
+        assertThat(published).hasSize(60);
+        long start = published.get(0).captureTime();
+        for (int i = 0; i < published.size(); i++) {
+            assertThat(published.get(i).sequence()).isEqualTo(i);
+            assertThat(published.get(i).captureTime() - start).isEqualTo(i * 200L);
+        }
+        assertThat(published.get(25).jpeg()).isEqualTo(published.get(0).jpeg());
+    }
+
+    @Test
     void aLiveStreamThatCannotBeReachedIsRetriedWithALineEachTimeThenGivenUp() throws Exception {
         // Port 1 on loopback: nothing listens, so the real ffmpeg gets "Connection refused" at every attempt.
         CameraOptions options = new CameraOptions(5, false, false, 2, Duration.ofSeconds(1), Duration.ofSeconds(1));
