@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import io.facestream.face.EmbeddingModel;
 import io.facestream.face.ModelPack;
 import io.facestream.face.TestModels;
 import io.facestream.face.TestPhotos;
@@ -39,7 +40,7 @@ class EmbeddedInfrastructureTest {
             assertThat(recognized.body().get("recognized_faces").get(0).get("name").asText()).as(recognized.body().toString()).isEqualTo("Person A");
             double similarity = recognized.body().get("recognized_faces").get(0).get("similarity").asDouble();
             // The pack's own calibrated threshold (0.944 for dlib with flip, 0.289 for ArcFace): the answer came from its gallery.
-            String model = pack.recognizer().modelName() + (pack.flip() ? "+flip" : "");
+            EmbeddingModel model = new EmbeddingModel(pack.recognizer(), pack.flip());
             assertThat(recognized.body().get("threshold").asDouble()).isCloseTo(MatcherConfig.CALIBRATED_THRESHOLDS.get(model), within(1e-6));
             assertThat(similarity).isGreaterThanOrEqualTo(recognized.body().get("threshold").asDouble());
 
