@@ -9,6 +9,10 @@ const MAX_IN_FLIGHT = 2;
 // Faces need far fewer pixels than webcams give (the detector works at 640 px): smaller frames, faster answers.
 const MAX_SIDE = 640;
 const JPEG_QUALITY = 0.85;
+// A key may make 600 requests a minute (FACESTREAM_REQUESTS_PER_MINUTE) and WebSocket frames count: 8 frames/s is
+// 480 a minute, leaving room for enrolment and other calls with the same key. Uncapped, a quiet 2-core machine
+// answered fast enough to reach the limit within a minute, and the next enrolment got 429.
+const MAX_FPS = 8;
 
 const video = $('video');
 const overlay = $('overlay');
@@ -18,6 +22,8 @@ let stream = null;
 let socket = null;
 let authenticated = false;
 let inFlight = 0;
+let lastSentAt = 0;
+let pumpTimer = null;
 let sent = [];            // per sequence: {at, width, height}, in send order
 let latest = null;        // the last reply with faces: {faces: [...], width, height}
 let chosenPoint = null;   // where the user clicked, in frame pixels
@@ -134,9 +140,15 @@ function onReply(reply) {
 function pump() {
   if (!authenticated || !socket || socket.readyState !== WebSocket.OPEN || inFlight >= MAX_IN_FLIGHT) return;
   if (!video.videoWidth) {
-    setTimeout(pump, 50);
+    later(50);
     return;
   }
+  const wait = lastSentAt + 1000 / MAX_FPS - performance.now();
+  if (wait > 0) {
+    later(wait);
+    return;
+  }
+  lastSentAt = performance.now();
   const scale = Math.min(1, MAX_SIDE / Math.max(video.videoWidth, video.videoHeight));
   capture.width = Math.round(video.videoWidth * scale);
   capture.height = Math.round(video.videoHeight * scale);
@@ -149,6 +161,11 @@ function pump() {
     socket.send(blob);
     pump();
   }, 'image/jpeg', JPEG_QUALITY);
+}
+
+// One pending timer at most: replies and timers both call pump.
+function later(ms) {
+  if (pumpTimer === null) pumpTimer = setTimeout(() => { pumpTimer = null; pump(); }, ms);
 }
 
 function label(face) {
