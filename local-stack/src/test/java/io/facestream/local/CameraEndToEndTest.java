@@ -6,7 +6,6 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -39,7 +38,7 @@ import picocli.CommandLine;
 class CameraEndToEndTest {
 
     static final String SCHEMA = "camera_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-    static final String DATABASE_URL = System.getenv().getOrDefault("DATABASE_URL", "jdbc:postgresql://127.0.0.1:5432/test");
+    static final String DATABASE_URL = TestSchema.DATABASE_URL;
     static final String ADMIN_KEY = "fs_camera_admin_" + UUID.randomUUID().toString().replace("-", "");
     static final String LIN = "Lin-Manuel Miranda";
     static final String CAMERA = "hamilton-stage";
@@ -52,11 +51,9 @@ class CameraEndToEndTest {
     static void start() throws Exception {
         data = TestData.dir();
         org.junit.jupiter.api.Assumptions.assumeTrue(Files.isRegularFile(clip()), "the dev clip is not at " + clip());
-        System.setProperty("facestream.db.schema", SCHEMA);
-        System.setProperty("facestream.redis.prefix", "facestream-test:" + SCHEMA + ":");
-        System.setProperty("facestream.admin.key", ADMIN_KEY);
+        TestSchema.use(SCHEMA, ADMIN_KEY);
         stack = LocalStack.start(new LocalStackConfig(Files.createTempDirectory("facestream-camera"), 0, null, DATABASE_URL,
-                System.getenv().getOrDefault("REDIS_URL", "redis://127.0.0.1:6379"), LocalStack.freePort()));
+                TestSchema.REDIS_URL, LocalStack.freePort()));
         gateway = new Gateway(stack.startGateway(0), ADMIN_KEY);
         PipelineEndToEndTest.awaitHealthy(gateway);
     }
@@ -66,13 +63,7 @@ class CameraEndToEndTest {
         if (stack != null) {
             stack.close();
         }
-        try (var connection = DriverManager.getConnection(DATABASE_URL, "postgres", "");
-             var statement = connection.createStatement()) {
-            statement.execute("drop schema if exists " + SCHEMA + " cascade");
-        }
-        for (String key : new String[] {"facestream.db.schema", "facestream.redis.prefix", "facestream.admin.key"}) {
-            System.clearProperty(key);
-        }
+        TestSchema.drop(SCHEMA);
     }
 
     static Path clip() {

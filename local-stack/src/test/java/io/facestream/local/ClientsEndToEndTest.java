@@ -8,7 +8,6 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -44,7 +43,7 @@ class ClientsEndToEndTest {
 
     static final Path DATA = Path.of(System.getProperty("facestream.data.dir", "../../shared/data")).toAbsolutePath().normalize();
     static final String SCHEMA = "clients_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-    static final String DATABASE_URL = System.getenv().getOrDefault("DATABASE_URL", "jdbc:postgresql://127.0.0.1:5432/test");
+    static final String DATABASE_URL = TestSchema.DATABASE_URL;
     static final String ADMIN_KEY = "fs_clients_admin_" + UUID.randomUUID().toString().replace("-", "");
     static final String LIN = "Lin-Manuel Miranda";
 
@@ -61,11 +60,9 @@ class ClientsEndToEndTest {
         // The shared photos and the dev clip are what these clients are tried on; a checkout without them skips this.
         Assumptions.assumeTrue(Files.isDirectory(DATA.resolve("refs")) && Files.isRegularFile(DATA.resolve("video/short_hamilton_clip_part1_0-5s.mp4")),
                 "the shared data (" + DATA + ") is not here");
-        System.setProperty("facestream.db.schema", SCHEMA);
-        System.setProperty("facestream.redis.prefix", "facestream-test:" + SCHEMA + ":");
-        System.setProperty("facestream.admin.key", ADMIN_KEY);
+        TestSchema.use(SCHEMA, ADMIN_KEY);
         stack = LocalStack.start(new LocalStackConfig(Files.createTempDirectory("facestream-clients"), 0, null, DATABASE_URL,
-                System.getenv().getOrDefault("REDIS_URL", "redis://127.0.0.1:6379"), LocalStack.freePort()));
+                TestSchema.REDIS_URL, LocalStack.freePort()));
         url = stack.startGateway(0);
         gateway = new Gateway(url, ADMIN_KEY);
         PipelineEndToEndTest.awaitHealthy(gateway);
@@ -76,13 +73,7 @@ class ClientsEndToEndTest {
         if (stack != null) {
             stack.close();
         }
-        try (var connection = DriverManager.getConnection(DATABASE_URL, "postgres", "");
-             var statement = connection.createStatement()) {
-            statement.execute("drop schema if exists " + SCHEMA + " cascade");
-        }
-        for (String key : new String[] {"facestream.db.schema", "facestream.redis.prefix", "facestream.admin.key"}) {
-            System.clearProperty(key);
-        }
+        TestSchema.drop(SCHEMA);
     }
 
     record Run(int exitCode, String out, String err) {

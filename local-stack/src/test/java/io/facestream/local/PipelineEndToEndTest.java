@@ -39,7 +39,7 @@ class PipelineEndToEndTest {
 
     static final Path DATA = Path.of(System.getProperty("facestream.data.dir", "../../shared/data")).toAbsolutePath().normalize();
     static final String SCHEMA = "e2e_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-    static final String DATABASE_URL = System.getenv().getOrDefault("DATABASE_URL", "jdbc:postgresql://127.0.0.1:5432/test");
+    static final String DATABASE_URL = TestSchema.DATABASE_URL;
 
     static final String ADMIN_KEY = "fs_e2e_admin_" + UUID.randomUUID().toString().replace("-", "");
 
@@ -53,13 +53,11 @@ class PipelineEndToEndTest {
     static void start() throws Exception {
         // Every test here reads the shared photos: without them the class is skipped (EmbeddedInfrastructureTest runs on the committed ones).
         TestData.dir();
-        System.setProperty("facestream.db.schema", SCHEMA);
-        System.setProperty("facestream.redis.prefix", "facestream-test:" + SCHEMA + ":");
+        TestSchema.use(SCHEMA, ADMIN_KEY);
         // Faces are kept 60 s in production; the expiry test should not wait a minute.
         System.setProperty("facestream.recent.face.seconds", "4");
-        System.setProperty("facestream.admin.key", ADMIN_KEY);
         stack = LocalStack.start(new LocalStackConfig(Files.createTempDirectory("facestream-e2e"), 0, null, DATABASE_URL,
-                System.getenv().getOrDefault("REDIS_URL", "redis://127.0.0.1:6379"), LocalStack.freePort()));
+                TestSchema.REDIS_URL, LocalStack.freePort()));
         first = new Gateway(stack.startGateway(0), ADMIN_KEY);
         secondUrl = stack.startGateway(0);
         second = new Gateway(secondUrl, ADMIN_KEY);
@@ -82,13 +80,7 @@ class PipelineEndToEndTest {
         if (stack != null) {
             stack.close();
         }
-        try (var connection = DriverManager.getConnection(DATABASE_URL, "postgres", "");
-             var statement = connection.createStatement()) {
-            statement.execute("drop schema if exists " + SCHEMA + " cascade");
-        }
-        for (String key : new String[] {"facestream.db.schema", "facestream.redis.prefix", "facestream.recent.face.seconds", "facestream.admin.key"}) {
-            System.clearProperty(key);
-        }
+        TestSchema.drop(SCHEMA, "facestream.recent.face.seconds");
     }
 
     static Path photo(String relative) {
@@ -364,7 +356,7 @@ class PipelineEndToEndTest {
         assertThat(first.get("/api/people/" + rose).status()).isEqualTo(404);
         assertThat(count("select count(*) from " + SCHEMA + ".person where id = " + rose)).isZero();
         assertThat(count("select count(*) from " + SCHEMA + ".face_embedding where person_id = " + rose)).isZero();
-        try (var redis = new redis.clients.jedis.JedisPooled(URI.create(System.getenv().getOrDefault("REDIS_URL", "redis://127.0.0.1:6379")))) {
+        try (var redis = new redis.clients.jedis.JedisPooled(URI.create(TestSchema.REDIS_URL))) {
             for (String key : redis.keys("facestream-test:" + SCHEMA + ":gallery:*")) {
                 if (!key.endsWith(":complete")) {
                     assertThat(redis.hexists(key.getBytes(), String.valueOf(rose).getBytes())).as(key).isFalse();

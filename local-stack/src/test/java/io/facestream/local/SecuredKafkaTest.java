@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.DriverManager;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +37,7 @@ class SecuredKafkaTest {
     static final Path CAMERA = Path.of("..", "examples", "python-camera", "camera.py").toAbsolutePath().normalize();
     static final Path AVSC = Path.of("..", "schemas", "target", "classes", "avro").toAbsolutePath().normalize();
     static final String SCHEMA = "sasl_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-    static final String DATABASE_URL = System.getenv().getOrDefault("DATABASE_URL", "jdbc:postgresql://127.0.0.1:5432/test");
+    static final String DATABASE_URL = TestSchema.DATABASE_URL;
     static final String ADMIN_KEY = "fs_sasl_admin_" + UUID.randomUUID().toString().replace("-", "");
     static final String PASSWORD = "camera-secret-" + UUID.randomUUID();
 
@@ -68,11 +67,9 @@ class SecuredKafkaTest {
         Files.writeString(clientProperties, clientSettings(PASSWORD));
 
         System.setProperty("facestream.kafka.properties", clientProperties.toString());
-        System.setProperty("facestream.db.schema", SCHEMA);
-        System.setProperty("facestream.redis.prefix", "facestream-test:" + SCHEMA + ":");
-        System.setProperty("facestream.admin.key", ADMIN_KEY);
+        TestSchema.use(SCHEMA, ADMIN_KEY);
         stack = LocalStack.start(new LocalStackConfig(home, 0, broker.bootstrapServers(), DATABASE_URL,
-                System.getenv().getOrDefault("REDIS_URL", "redis://127.0.0.1:6379"), 0));
+                TestSchema.REDIS_URL, 0));
         gateway = new Gateway(stack.startGateway(0), ADMIN_KEY);
         PipelineEndToEndTest.awaitHealthy(gateway);
         Gateway.Answer registered = gateway.register("Person A", TestPhotos.path(TestPhotos.A1));
@@ -96,13 +93,7 @@ class SecuredKafkaTest {
         if (broker != null) {
             broker.close();
         }
-        try (var connection = DriverManager.getConnection(DATABASE_URL, "postgres", "");
-             var statement = connection.createStatement()) {
-            statement.execute("drop schema if exists " + SCHEMA + " cascade");
-        }
-        for (String key : new String[] {"facestream.kafka.properties", "facestream.db.schema", "facestream.redis.prefix", "facestream.admin.key"}) {
-            System.clearProperty(key);
-        }
+        TestSchema.drop(SCHEMA, "facestream.kafka.properties");
     }
 
     @Test
