@@ -1,9 +1,13 @@
 package io.facestream.schemas;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
 
+import org.apache.avro.Schema;
 import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.avro.message.BinaryMessageEncoder;
 import org.apache.avro.specific.SpecificData;
@@ -19,8 +23,9 @@ import org.apache.kafka.common.serialization.Serializer;
  *
  * <p>No schema registry runs here, and this encoding needs none: the fingerprint tells a reader
  * which schema wrote a record, so a mismatch fails loudly instead of decoding garbage, and
- * cameras can produce frames with nothing but the .avdl file. Older writer schemas are added
- * to the decoder when a record evolves.
+ * cameras can produce frames with nothing but the .avdl file. Released writer schemas of a
+ * record (resources {@code history/}) are added to the decoder, so records evolve without
+ * stranding what is already in a topic.
  */
 public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
 
@@ -42,6 +47,28 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
         var schema = model.getSchema(type);
         this.encoder = new BinaryMessageEncoder<>(model, schema);
         this.decoder = new BinaryMessageDecoder<>(model, schema);
+        for (Schema released : releasedSchemas(type)) {
+            decoder.addSchema(released);
+        }
+    }
+
+    /**
+     * The schemas this record had in earlier releases (resources history/NAME-1.avsc, NAME-2.avsc, ...), so a
+     * record written before an upgrade, still in a topic, decodes with the new fields at their defaults.
+     */
+    static List<Schema> releasedSchemas(Class<?> type) {
+        List<Schema> schemas = new ArrayList<>();
+        for (int version = 1; ; version++) {
+            String name = "history/" + type.getSimpleName() + "-" + version + ".avsc";
+            try (InputStream in = AvroSerde.class.getResourceAsStream(name)) {
+                if (in == null) {
+                    return schemas;
+                }
+                schemas.add(new Schema.Parser().parse(in));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read " + name, e);
+            }
+        }
     }
 
     public static <T extends SpecificRecord> AvroSerde<T> of(Class<T> type) {

@@ -40,6 +40,10 @@ public final class Topics {
     public static final TypedTopic<String, MatchResult> MATCH_RESULTS = new TypedTopic<>(
             "facestream.matches", PIPELINE_PARTITIONS, Serdes.String(), AvroSerde.of(MatchResult.class), RESULT_TOPIC);
 
+    /** What happened to each face track (started, identified, identity changed, ended), keyed by camera or session id. */
+    public static final TypedTopic<String, TrackEvent> EVENTS = new TypedTopic<>(
+            "facestream.events", PIPELINE_PARTITIONS, Serdes.String(), AvroSerde.of(TrackEvent.class), RESULT_TOPIC);
+
     /**
      * Keyed by "model/personId"; compacted, so it always holds the latest state of every person. Segments roll
      * hourly so that after an erasure the DELETE record replaces the person's embeddings within hours, not the
@@ -58,7 +62,7 @@ public final class Topics {
                     "max.message.bytes", String.valueOf(MAX_IMAGE_MESSAGE_BYTES + DeadLetters.HEADER_BYTES),
                     "retention.ms", String.valueOf(7 * 24 * 3600 * 1000L)));
 
-    public static final List<TypedTopic<?, ?>> ALL = List.of(FRAMES, DETECTED_FACES, EMBEDDINGS, MATCH_RESULTS, PERSON_CHANGES, DEAD_LETTERS);
+    public static final List<TypedTopic<?, ?>> ALL = List.of(FRAMES, DETECTED_FACES, EMBEDDINGS, MATCH_RESULTS, EVENTS, PERSON_CHANGES, DEAD_LETTERS);
 
     private Topics() {
     }

@@ -45,4 +45,40 @@ class AvroSerdeTest {
         assertThatThrownBy(() -> Topics.FRAMES.valueSerde().deserializer().deserialize("t", new byte[] {1, 2, 3}))
                 .isInstanceOf(SerializationException.class);
     }
+
+    @Test
+    void resultWrittenByTheReleasedSchemaStillDecodes() throws Exception {
+        // A MatchResult from before faces carried tracks: written with history/MatchResult-1.avsc.
+        org.apache.avro.Schema released = AvroSerde.releasedSchemas(MatchResult.class).get(0);
+        MatchResult current = MatchResult.newBuilder()
+                .setHeader(FrameHeader.newBuilder()
+                        .setId("f-2").setSourceKind(SourceKind.CAMERA).setSourceId("cam-1")
+                        .setCaptureTime(Instant.ofEpochMilli(1_700_000_000_000L)).setOperation(Operation.RECOGNIZE).build())
+                .setFaces(java.util.List.of(FaceMatch.newBuilder()
+                        .setFace(DetectedFace.newBuilder().setFaceId("face-1").setBox(new Box(1f, 2f, 3f, 4f))
+                                .setLandmarks(java.util.List.of()).setScore(0.9f).build())
+                        .setBestSimilarity(0.5f).build()))
+                .build();
+        var oldRecord = asGeneric(current, released);
+        byte[] wire = new org.apache.avro.message.BinaryMessageEncoder<org.apache.avro.generic.GenericRecord>(
+                org.apache.avro.generic.GenericData.get(), released).encode(oldRecord).array();
+
+        MatchResult back = Topics.MATCH_RESULTS.valueSerde().deserializer().deserialize("t", wire);
+
+        assertThat(back.getFaces().get(0).getFace().getFaceId()).isEqualTo("face-1");
+        assertThat(back.getFaces().get(0).getTrack()).isNull();
+        assertThat(org.apache.avro.SchemaNormalization.parsingFingerprint64(released))
+                .isNotEqualTo(org.apache.avro.SchemaNormalization.parsingFingerprint64(MatchResult.getClassSchema()));
+    }
+
+    /** The current record as a generic record of the older schema (the older schema's fields are a subset). */
+    private static org.apache.avro.generic.GenericRecord asGeneric(MatchResult current, org.apache.avro.Schema released) throws Exception {
+        var out = new java.io.ByteArrayOutputStream();
+        var encoder = org.apache.avro.io.EncoderFactory.get().binaryEncoder(out, null);
+        new org.apache.avro.specific.SpecificDatumWriter<MatchResult>(MatchResult.getClassSchema()).write(current, encoder);
+        encoder.flush();
+        var decoder = org.apache.avro.io.DecoderFactory.get().binaryDecoder(out.toByteArray(), null);
+        return new org.apache.avro.generic.GenericDatumReader<org.apache.avro.generic.GenericRecord>(MatchResult.getClassSchema(), released)
+                .read(null, decoder);
+    }
 }
