@@ -146,7 +146,9 @@ final class ImportCommand implements Callable<Integer> {
 
     private void importPerson(Path folder, List<Path> files, Progress progress) {
         String folderName = folder.getFileName().toString();
-        String name = folderName.replace('_', ' ').replaceAll("\\s+", " ").strip();
+        // NFC as the gateway stores names: macOS file systems hand out decomposed names (e + combining accent), which
+        // would otherwise never equal the stored name on a re-run and enrol the person twice.
+        String name = java.text.Normalizer.normalize(folderName.replace('_', ' '), java.text.Normalizer.Form.NFC).replaceAll("\\s+", " ").strip();
         List<Photo> photos = new ArrayList<>();
         for (Path file : files) {
             String label = folder.getFileName() + "/" + file.getFileName();

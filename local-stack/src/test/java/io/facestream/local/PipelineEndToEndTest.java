@@ -197,13 +197,21 @@ class PipelineEndToEndTest {
                 first.upload("/api/recognition/register", "broken.jpg", Files.readAllBytes(photo("hard/broken_jpeg_app1.jpg")), "Broken"),
                 first.register("Aircraft", photo("hard/noface_pilatus800.jpg")),
                 first.register("Two People", photo("groups/fr_two_people.jpg")),
-                first.recognize(photo("hard/noface_pilatus800.jpg")),
                 first.upload("/api/recognition/recognize", "notes.txt", "just some text".getBytes(), null));
         for (Gateway.Answer answer : answers) {
             assertThat(answer.status()).as(answer.body().toString()).isBetween(400, 499);
             assertThat(answer.body().get("message").asText()).isNotBlank();
         }
         assertThat(people()).isEqualTo(before);
+        // A photo without a face is no error for detect and recognize: empty lists.
+        Gateway.Answer noFace = first.recognize(photo("hard/noface_pilatus800.jpg"));
+        assertThat(noFace.status()).as(noFace.body().toString()).isEqualTo(200);
+        assertThat(noFace.body().get("recognized_faces")).isEmpty();
+        assertThat(noFace.body().get("unknown_faces")).isEmpty();
+        Gateway.Answer nothingDetected = second.detect(photo("hard/noface_pilatus800.jpg"));
+        assertThat(nothingDetected.status()).as(nothingDetected.body().toString()).isEqualTo(200);
+        assertThat(nothingDetected.body().get("faces")).isEmpty();
+        assertThat(nothingDetected.body().get("detections")).isEmpty();
         // Still answers a good request afterwards.
         assertThat(first.recognize(photo("refs/obama/obama2.jpg")).status()).isEqualTo(200);
     }

@@ -101,7 +101,10 @@ public class OpenApiConfig {
             errors.put("415", "unsupported_media_type: wrong Content-Type for this route");
         }
         if (multipart && pipeline) {
-            errors.put("422", "no_face, or for enrolment: multiple_faces, low_quality (fails the enrolment quality gate)");
+            if (!path.endsWith("/detect") && !path.endsWith("/recognize")) {
+                // detect and recognize answer a photo without a face with empty lists.
+                errors.put("422", "no_face, or for enrolment: multiple_faces, low_quality (fails the enrolment quality gate)");
+            }
         }
         errors.put("429", "rate_limited: too many requests for this key; see the Retry-After header");
         errors.put("500", "internal");

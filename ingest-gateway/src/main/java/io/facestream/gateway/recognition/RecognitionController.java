@@ -35,18 +35,21 @@ public class RecognitionController {
     }
 
     @PostMapping("/detect")
-    @io.swagger.v3.oas.annotations.Operation(summary = "Find every face: box, score, five landmarks and a face_id usable for registration within 60 s")
+    @io.swagger.v3.oas.annotations.Operation(summary = "Find every face: box, score, five landmarks and a face_id usable for registration within 60 s; "
+            + "a photo without a face answers empty lists")
     public Answers.DetectResponse detect(@RequestPart("file") MultipartFile file) {
         ImageUpload upload = uploads.check(file);
-        MatchResult result = withFaces(pipeline.request(RequestFrames.detect(upload.bytes())));
+        // A photo without a face is an answer, not an error: an empty list (only enrolment and verification need a face).
+        MatchResult result = Failures.successful(pipeline.request(RequestFrames.detect(upload.bytes())));
         return Answers.detect(result, upload.scale());
     }
 
     @PostMapping("/recognize")
-    @io.swagger.v3.oas.annotations.Operation(summary = "Recognize every face: a known person with its similarity, or unknown")
+    @io.swagger.v3.oas.annotations.Operation(summary = "Recognize every face: a known person with its similarity, or unknown; "
+            + "a photo without a face answers empty lists")
     public Answers.RecognizeResponse recognize(@RequestPart("file") MultipartFile file) {
         ImageUpload upload = uploads.check(file);
-        MatchResult result = withFaces(pipeline.request(RequestFrames.recognize(upload.bytes())));
+        MatchResult result = Failures.successful(pipeline.request(RequestFrames.recognize(upload.bytes())));
         return Answers.recognize(result, upload.scale());
     }
 
@@ -88,6 +91,7 @@ public class RecognitionController {
         return Answers.verify(Failures.successful(pipeline.request(frame)));
     }
 
+    /** For verification, whose other photo must hold a face to compare with. */
     private static MatchResult withFaces(MatchResult result) {
         Failures.successful(result);
         if (result.getFaces().isEmpty()) {
