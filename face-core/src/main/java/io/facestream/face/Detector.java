@@ -102,13 +102,17 @@ public enum Detector {
         return manifest.get(modelName);
     }
 
-    public FaceDetector create(ModelStore models) {
+    public PaddedRetry create(ModelStore models) {
         return create(models, defaultSettings);
     }
 
-    /** With settings of the caller's, e.g. {@code defaultSettings().withScoreThreshold(t)} from a service's configuration. */
-    public FaceDetector create(ModelStore models, DetectorSettings settings) {
-        return open(models, settings);
+    /**
+     * With settings of the caller's, e.g. {@code defaultSettings().withScoreThreshold(t)} from a service's configuration.
+     * Every detector the services and the bench run looks again at a padded copy of a photo where it found no face
+     * ({@link PaddedRetry}): the one place that decides how a photo's faces are found.
+     */
+    public PaddedRetry create(ModelStore models, DetectorSettings settings) {
+        return new PaddedRetry(open(models, settings));
     }
 
     public static List<String> names() {

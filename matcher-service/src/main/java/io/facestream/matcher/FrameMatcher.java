@@ -60,32 +60,34 @@ public final class FrameMatcher {
         }
         return switch (header.getOperation()) {
             case PING -> new Outcome(result.build());
-            case DETECT -> new Outcome(result.setFaces(remember(frame.getFaces(), false)).build());
+            case DETECT -> new Outcome(result.setFaces(remember(frame.getFaces(), null)).build());
             case RECOGNIZE -> recognize(frame, result);
             case VERIFY -> verify(frame, result);
-            case REGISTER, ADD_FACE, REMOVE_FACE, RENAME, ERASE -> people.handle(frame, result);
+            case REGISTER, ADD_FACE, REMOVE_FACE, RENAME, ERASE, ADD_NEGATIVE, REMOVE_NEGATIVE -> people.handle(frame, result);
             case LIST_PEOPLE, GET_PERSON -> directory.handle(frame, result);
         };
     }
 
     private Outcome recognize(EmbeddedFrame frame, MatchResult.Builder result) {
-        List<FaceMatch> faces = remember(frame.getFaces(), true);
-        if (!frame.getFaces().isEmpty()) {
-            result.setThreshold(lookup.threshold(frame.getFaces().get(0).getModel()));
+        Lookup.Threshold threshold = frame.getFaces().isEmpty() ? null : lookup.identification(frame.getFaces().get(0).getModel());
+        List<FaceMatch> faces = remember(frame.getFaces(), threshold);
+        if (threshold != null) {
+            result.setThreshold(threshold.value()).setThresholdReason(threshold.reason());
         }
         return new Outcome(result.setFaces(faces).build());
     }
 
-    private List<FaceMatch> remember(List<FaceEmbedding> faces, boolean match) {
+    /** Keeps every face for 60 s; with a threshold, also names it (one threshold per frame: all its faces share a recognizer). */
+    private List<FaceMatch> remember(List<FaceEmbedding> faces, Lookup.Threshold threshold) {
         List<FaceMatch> out = new ArrayList<>(faces.size());
         for (FaceEmbedding face : faces) {
             recentFaces.remember(face);
             FaceMatch.Builder answer = FaceMatch.newBuilder().setFace(face.getFace());
-            if (match) {
-                PersonMatch best = lookup.best(face);
+            if (threshold != null) {
+                PersonMatch best = lookup.best(face, threshold.value());
                 if (best != null) {
                     answer.setBestSimilarity(best.getSimilarity());
-                    if (lookup.same(best.getSimilarity(), face.getModel())) {
+                    if (best.getSimilarity() >= threshold.value()) {
                         answer.setPerson(best);
                     }
                 }
@@ -106,7 +108,7 @@ public final class FrameMatcher {
         }
         FaceEmbedding probe = Faces.largest(frame.getFaces(), FaceEmbedding::getFace);
         recentFaces.remember(probe);
-        result.setThreshold(lookup.threshold(probe.getModel()));
+        result.setThreshold(lookup.pairThreshold(probe.getModel())).setThresholdReason("pair threshold (1 impostor pair in 10,000): 1:1 verification");
         float similarity;
         PersonMatch person = null;
         if (header.getPersonId() != null) {
@@ -125,7 +127,7 @@ public final class FrameMatcher {
         } else {
             return Outcome.failed(result, ErrorCode.INVALID_REQUEST, "VERIFY needs a person id or a face_id to compare with");
         }
-        boolean same = lookup.same(similarity, probe.getModel());
+        boolean same = lookup.verified(similarity, probe.getModel());
         FaceMatch.Builder answer = FaceMatch.newBuilder().setFace(probe.getFace()).setBestSimilarity(similarity);
         if (person != null && same) {
             answer.setPerson(person);

@@ -3,6 +3,7 @@ package io.facestream.matcher;
 import java.util.Map;
 
 import io.facestream.face.EmbeddingModel;
+import io.facestream.face.ImpostorTail;
 import io.facestream.face.Recognizer;
 import io.facestream.matcher.gallery.Gallery;
 import io.facestream.schemas.Settings;
@@ -10,8 +11,10 @@ import io.facestream.schemas.Settings;
 /**
  * Everything the matcher reads from its environment.
  *
- * @param thresholds cosine similarity at or above which a face is a known person, per recognizer;
- *                   FACESTREAM_MATCH_THRESHOLD overrides all.
+ * @param thresholds   cosine similarity at or above which two faces are one person (1:1), per recognizer;
+ *                     FACESTREAM_MATCH_THRESHOLD overrides all and turns the gallery-size policy off.
+ * @param strangerRate the chance that a stranger is named at all, which identification keeps for the gallery's size
+ *                     (FACESTREAM_STRANGER_RATE, default 0.01); 0: the fixed thresholds alone.
  */
 public record MatcherConfig(
         String bootstrapServers,
@@ -24,7 +27,19 @@ public record MatcherConfig(
         String redisUrl,
         String redisPrefix,
         int recentFaceSeconds,
-        Map<EmbeddingModel, Float> thresholds) {
+        Map<EmbeddingModel, Float> thresholds,
+        double strangerRate) {
+
+    /** With the default stranger rate. */
+    public MatcherConfig(String bootstrapServers, String applicationId, int streamThreads, String databaseUrl, String databaseUser,
+                         String databasePassword, String databaseSchema, String redisUrl, String redisPrefix, int recentFaceSeconds,
+                         Map<EmbeddingModel, Float> thresholds) {
+        this(bootstrapServers, applicationId, streamThreads, databaseUrl, databaseUser, databasePassword, databaseSchema, redisUrl, redisPrefix,
+                recentFaceSeconds, thresholds, DEFAULT_STRANGER_RATE);
+    }
+
+    /** At most 1 stranger in 100 named as someone, whatever the gallery's size (issue 14). */
+    public static final double DEFAULT_STRANGER_RATE = 0.01;
 
     /**
      * From docs/quality.md: the similarity that 1 in 10,000 impostor pairs reaches (1.9 million pairs of
@@ -42,6 +57,26 @@ public record MatcherConfig(
             new EmbeddingModel(Recognizer.DLIB_RESNET_128, true), 0.944f);
 
     /**
+     * The upper tail of each recognizer's impostor distribution (docs/quality.md, "Impostor tail"), measured by the
+     * bench over 1.9 million pairs of different people's LFW and CelebA photos with the detector of the pack that uses
+     * the recognizer. Identification takes from it the threshold that keeps the chance of naming a stranger at the
+     * stranger rate for the gallery's size ({@link ImpostorTail#forStrangerRate}). Recognizers outside the packs have
+     * the two points the bench measured for every combination (1e-3 and 1e-4), extrapolated.
+     */
+    public static final Map<EmbeddingModel, ImpostorTail> IMPOSTOR_TAILS = Map.of(
+            new EmbeddingModel(Recognizer.ARCFACE_MBF_INT8, false), ImpostorTail.of(1e-3, 0.2344, 1e-4, 0.2894),
+            new EmbeddingModel(Recognizer.ARCFACE_MBF_INT8, true), ImpostorTail.of(1e-3, 0.2366, 1e-4, 0.2918),
+            new EmbeddingModel(Recognizer.MOBILEFACENET_128, false), ImpostorTail.of(1e-3, 0.3406, 1e-4, 0.4104),
+            new EmbeddingModel(Recognizer.MOBILEFACENET_128, true), ImpostorTail.of(1e-3, 0.3429, 1e-4, 0.4130),
+            new EmbeddingModel(Recognizer.DLIB_RESNET_128, false), ImpostorTail.of(1e-3, 0.9260, 1e-4, 0.9414),
+            new EmbeddingModel(Recognizer.DLIB_RESNET_128, true), ImpostorTail.of(1e-3, 0.9294, 1e-4, 0.9436));
+
+    /** The recognizer's impostor tail, or null when identification should use the fixed threshold alone. */
+    public ImpostorTail impostorTail(String model) {
+        return strangerRate > 0 ? IMPOSTOR_TAILS.get(EmbeddingModel.parse(model)) : null;
+    }
+
+    /**
      * From docs/quality.md, "Enrolment": with several photos per person, dlib's ResNet accepted clearly more
      * probes against the mean of a person's faces than against the closest one (82 % against 76 % at its
      * threshold, with YuNet); for the other recognizers the two were within a probe or two, and the closest
@@ -54,7 +89,12 @@ public record MatcherConfig(
     public static MatcherConfig fromEnvironment() {
         String override = Settings.get("FACESTREAM_MATCH_THRESHOLD", null);
         Map<EmbeddingModel, Float> thresholds = CALIBRATED_THRESHOLDS;
+        double strangerRate = Double.parseDouble(Settings.get("FACESTREAM_STRANGER_RATE", String.valueOf(DEFAULT_STRANGER_RATE)));
+        if (strangerRate < 0 || strangerRate >= 1) {
+            throw new IllegalArgumentException("FACESTREAM_STRANGER_RATE must lie in [0, 1), got " + strangerRate);
+        }
         if (override != null) {
+            strangerRate = 0; // a threshold set by hand is used as it is
             float value = Float.parseFloat(override);
             thresholds = CALIBRATED_THRESHOLDS.keySet().stream().collect(java.util.stream.Collectors.toMap(model -> model, model -> value));
         }
@@ -69,7 +109,8 @@ public record MatcherConfig(
                 Settings.get("REDIS_URL", "redis://127.0.0.1:6379"),
                 Settings.get("FACESTREAM_REDIS_PREFIX", "facestream:"),
                 Settings.getInt("FACESTREAM_RECENT_FACE_SECONDS", 60),
-                thresholds);
+                thresholds,
+                strangerRate);
     }
 
     /** @param model the model name a vector travels with ({@link EmbeddingModel#name()}) */

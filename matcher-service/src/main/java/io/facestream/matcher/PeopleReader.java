@@ -35,7 +35,7 @@ final class PeopleReader {
         return switch (header.getOperation()) {
             case LIST_PEOPLE -> list(header.getPeopleQuery(), result);
             case GET_PERSON -> get(header.getPersonId(), result);
-            case DETECT, RECOGNIZE, REGISTER, PING, VERIFY, ADD_FACE, REMOVE_FACE, RENAME, ERASE ->
+            case DETECT, RECOGNIZE, REGISTER, PING, VERIFY, ADD_FACE, REMOVE_FACE, RENAME, ERASE, ADD_NEGATIVE, REMOVE_NEGATIVE ->
                     throw new IllegalArgumentException(header.getOperation() + " reads no people");
         };
     }
@@ -80,22 +80,17 @@ final class PeopleReader {
             return Outcome.failed(result, ErrorCode.INVALID_REQUEST, "GET_PERSON needs a person id");
         }
         try (Connection connection = dataSource.getConnection()) {
-            List<StoredFace> faces = new ArrayList<>();
-            try (PreparedStatement st = connection.prepareStatement("select id, model, created_at from face_embedding where person_id = ? order by id")) {
-                st.setLong(1, personId);
-                try (ResultSet rs = st.executeQuery()) {
-                    while (rs.next()) {
-                        faces.add(new StoredFace(rs.getLong("id"), rs.getString("model"), rs.getTimestamp("created_at").toInstant()));
-                    }
-                }
-            }
+            List<StoredFace> faces = stored(connection, "face_embedding", personId);
+            List<StoredFace> negatives = stored(connection, "negative_example", personId);
             try (PreparedStatement st = connection.prepareStatement("select id, name, created_at, updated_at from person where id = ?")) {
                 st.setLong(1, personId);
                 try (ResultSet rs = st.executeQuery()) {
                     if (!rs.next()) {
                         return Outcome.failed(result, ErrorCode.PERSON_NOT_FOUND, "person " + personId + " does not exist");
                     }
-                    return new Outcome(result.setPeople(new PeoplePage(List.of(person(rs, faces.size(), faces)), 1L)).build());
+                    EnrolledPerson person = person(rs, faces.size(), faces);
+                    person.setNegatives(negatives);
+                    return new Outcome(result.setPeople(new PeoplePage(List.of(person), 1L)).build());
                 }
             }
         } catch (SQLException e) {
@@ -103,9 +98,23 @@ final class PeopleReader {
         }
     }
 
+    /** A person's faces or negative examples, by id and recognizer (never the vectors). */
+    private static List<StoredFace> stored(Connection connection, String table, long personId) throws SQLException {
+        List<StoredFace> out = new ArrayList<>();
+        try (PreparedStatement st = connection.prepareStatement("select id, model, created_at from " + table + " where person_id = ? order by id")) {
+            st.setLong(1, personId);
+            try (ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new StoredFace(rs.getLong("id"), rs.getString("model"), rs.getTimestamp("created_at").toInstant()));
+                }
+            }
+        }
+        return out;
+    }
+
     private static EnrolledPerson person(ResultSet rs, int faceCount, List<StoredFace> faces) throws SQLException {
         return new EnrolledPerson(rs.getLong("id"), rs.getString("name"), faceCount, faces,
-                rs.getTimestamp("created_at").toInstant(), rs.getTimestamp("updated_at").toInstant());
+                rs.getTimestamp("created_at").toInstant(), rs.getTimestamp("updated_at").toInstant(), new ArrayList<>());
     }
 
     static String escapeLike(String text) {

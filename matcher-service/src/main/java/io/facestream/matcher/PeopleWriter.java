@@ -55,6 +55,8 @@ final class PeopleWriter {
             case REMOVE_FACE -> removeFace(header, result);
             case RENAME -> rename(header, result);
             case ERASE -> erase(header, result);
+            case ADD_NEGATIVE -> addNegative(frame, result);
+            case REMOVE_NEGATIVE -> removeNegative(header, result);
             case DETECT, RECOGNIZE, PING, VERIFY, LIST_PEOPLE, GET_PERSON -> throw new IllegalArgumentException(header.getOperation() + " changes no people");
         };
     }
@@ -76,7 +78,8 @@ final class PeopleWriter {
         PersonMatch existing = lookup.known(face);
         if (existing != null) {
             if (!frame.getHeader().getSamePerson()) {
-                result.setExistingPersonId(existing.getPersonId()).setThreshold(lookup.threshold(face.getModel()))
+                Lookup.Threshold threshold = lookup.identification(face.getModel());
+                result.setExistingPersonId(existing.getPersonId()).setThreshold(threshold.value()).setThresholdReason(threshold.reason())
                         .setFaces(List.of(matched(face, existing)));
                 return Outcome.failed(result, ErrorCode.ALREADY_ENROLLED, "the face matches " + existing.getName() + " (person "
                         + existing.getPersonId() + ", similarity " + Math.round(existing.getSimilarity() * 1000) / 1000f
@@ -125,6 +128,19 @@ final class PeopleWriter {
 
     /** The one face a registration or added face stands for, passed the quality gate. */
     private Found enrolmentFace(EmbeddedFrame frame) {
+        Found found = oneFace(frame);
+        if (found.error() != null) {
+            return found;
+        }
+        var quality = found.face().getFace().getQuality();
+        if (quality != null && !quality.getIssues().isEmpty()) {
+            return new Found(null, ErrorCode.LOW_QUALITY.error("the face is not fit for enrolment: " + String.join("; ", quality.getIssues())));
+        }
+        return found;
+    }
+
+    /** The one face a frame is about: a face detected in the last minute (by face_id), or the photo's only face. */
+    private Found oneFace(EmbeddedFrame frame) {
         FaceEmbedding face;
         String faceId = frame.getHeader().getFaceId();
         if (faceId != null) {
@@ -142,11 +158,46 @@ final class PeopleWriter {
         } else {
             face = frame.getFaces().get(0);
         }
-        var quality = face.getFace().getQuality();
-        if (quality != null && !quality.getIssues().isEmpty()) {
-            return new Found(null, ErrorCode.LOW_QUALITY.error("the face is not fit for enrolment: " + String.join("; ", quality.getIssues())));
-        }
         return new Found(face, null);
+    }
+
+    /**
+     * "This face is not person X": kept as a negative example of X, so faces at least as similar to it as the pair
+     * threshold are never named X again (Gallery.best). No quality gate: the face that was wrongly named is the one to
+     * keep, however poor. Idempotent by frame like an enrolment.
+     */
+    private Outcome addNegative(EmbeddedFrame frame, MatchResult.Builder result) {
+        Long personId = frame.getHeader().getPersonId();
+        if (personId == null) {
+            return Outcome.failed(result, ErrorCode.INVALID_REQUEST, "ADD_NEGATIVE needs a person id");
+        }
+        Found found = oneFace(frame);
+        if (found.error() != null) {
+            return new Outcome(result.setError(found.error()).build());
+        }
+        if (erasures.erased(personId)) {
+            return Outcome.failed(result, ErrorCode.PERSON_NOT_FOUND, "person " + personId + " does not exist");
+        }
+        FaceEmbedding face = found.face();
+        Optional<PersonRepository.Enrolment> stored = people.addNegative(frame.getHeader().getId(), personId, face.getModel(), Values.floats(face.getVector()));
+        if (stored.isEmpty()) {
+            return Outcome.failed(result, ErrorCode.PERSON_NOT_FOUND, "person " + personId + " does not exist");
+        }
+        apply(stored.get().person());
+        return new Outcome(result.setRegisteredPersonId(personId).setStoredFaceId(stored.get().storedFaceId())
+                .setFaces(List.of(FaceMatch.newBuilder().setFace(face.getFace()).build())).build(), List.of(stored.get().person()));
+    }
+
+    private Outcome removeNegative(FrameHeader header, MatchResult.Builder result) {
+        if (header.getPersonId() == null || header.getStoredFaceId() == null) {
+            return Outcome.failed(result, ErrorCode.INVALID_REQUEST, "REMOVE_NEGATIVE needs a person id and a negative example id");
+        }
+        Optional<PersonChange> change = people.removeNegative(header.getPersonId(), header.getStoredFaceId());
+        if (change.isEmpty()) {
+            return Outcome.failed(result, ErrorCode.FACE_NOT_FOUND, "person " + header.getPersonId() + " has no negative example " + header.getStoredFaceId());
+        }
+        apply(change.get());
+        return new Outcome(result.setRegisteredPersonId(header.getPersonId()).build(), List.of(change.get()));
     }
 
     private Outcome removeFace(FrameHeader header, MatchResult.Builder result) {

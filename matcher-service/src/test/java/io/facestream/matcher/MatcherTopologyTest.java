@@ -367,6 +367,140 @@ class MatcherTopologyTest {
         assertThat(count("select count(*) from person")).isEqualTo(1);
     }
 
+    /**
+     * Issue 14: per-pair false accepts add up over a gallery. 5,000 synthetic people (random 512-d directions, as
+     * unrelated as real strangers' ArcFace vectors: |cosine| under 0.25) and one enrolled person whom the stranger
+     * resembles at 0.33, above ArcFace's pair threshold (0.289, 1 impostor pair in 10,000) but inside the impostor tail
+     * for 5,000 comparisons: the fixed threshold names the stranger, the gallery-size threshold keeps them unknown.
+     */
+    @Test
+    void theGallerySizeThresholdKeepsAStrangerUnnamedWhereTheFixedThresholdNamedThem() throws Exception {
+        java.util.Random random = new java.util.Random(14);
+        float[] stranger = randomUnit(random, 512);
+        float[] lookalike = towards(stranger, randomUnit(random, 512), 0.33f);
+        try (var c = dataSource.getConnection(); var st = c.prepareStatement(
+                "with p as (insert into person (name) values (?) returning id) "
+                        + "insert into face_embedding (person_id, model, dimension, vector, source_frame_id) select id, ?, 512, ?, ? from p")) {
+            for (int i = 0; i < 5_000; i++) {
+                st.setString(1, i == 0 ? "Look Alike" : "Synthetic " + i);
+                st.setString(2, MODEL);
+                st.setBytes(3, littleEndian(i == 0 ? lookalike : randomUnit(random, 512)));
+                st.setString(4, "synthetic-" + i);
+                st.addBatch();
+            }
+            st.executeBatch();
+        }
+        float pairThreshold = MatcherConfig.CALIBRATED_THRESHOLDS.get(EmbeddingModel.parse(MODEL));
+        redis.keys(prefix + "gallery*").forEach(redis::del);   // the gallery cache was filled empty at start: load from PostgreSQL
+
+        driver.close();
+        config = withStrangerRate(0);   // the fixed threshold, as before issue 14
+        driver = newDriver();
+        embeddings.pipeInput("fixed", frame("fixed", Operation.RECOGNIZE, null, null, stranger));
+        MatchResult fixed = results.readValue();
+        assertThat(fixed.getThreshold()).isEqualTo(pairThreshold);
+        assertThat(fixed.getFaces().get(0).getPerson()).as("the fixed threshold names the stranger").isNotNull();
+        assertThat(fixed.getFaces().get(0).getPerson().getName()).isEqualTo("Look Alike");
+
+        driver.close();
+        config = withStrangerRate(MatcherConfig.DEFAULT_STRANGER_RATE);
+        driver = newDriver();
+        embeddings.pipeInput("scaled", frame("scaled", Operation.RECOGNIZE, null, null, stranger));
+        MatchResult scaled = results.readValue();
+        assertThat(scaled.getFaces().get(0).getPerson()).as("unknown at the gallery-size threshold " + scaled.getThreshold()).isNull();
+        assertThat(scaled.getFaces().get(0).getBestSimilarity()).isCloseTo(0.33f, org.assertj.core.api.Assertions.within(0.001f));
+        assertThat(scaled.getThreshold()).isGreaterThan(0.33f);
+        assertThat(scaled.getThresholdReason()).contains("gallery size").contains("1 % of strangers").contains("5000 faces");
+        // The person themself (their own vector) is still named.
+        embeddings.pipeInput("self", frame("self", Operation.RECOGNIZE, null, null, lookalike));
+        assertThat(results.readValue().getFaces().get(0).getPerson().getName()).isEqualTo("Look Alike");
+    }
+
+    @Test
+    void aNegativeExampleStopsTheFalseMatchItTargetsAndNoOther() {
+        long ada = register("r1", "Ada", unit(1, 0, 0));
+        float[] wronglyNamed = unit(0.6f, 0.8f, 0);   // 0.6 to Ada, over this test's threshold of 0.5: named Ada
+        float[] realAda = unit(0.8f, -0.6f, 0);       // 0.8 to Ada, 0 to the negative
+        assertThat(recognize("q1", wronglyNamed).getPerson().getName()).isEqualTo("Ada");
+
+        embeddings.pipeInput("d", frame("d", Operation.DETECT, null, null, wronglyNamed));
+        String faceId = results.readValue().getFaces().get(0).getFace().getFaceId();
+        EmbeddedFrame notAda = frame("n1", Operation.ADD_NEGATIVE, null, faceId);
+        notAda.getHeader().setPersonId(ada);
+        embeddings.pipeInput("n1", notAda);
+        MatchResult added = results.readValue();
+        assertThat(added.getError()).isNull();
+        long negativeId = added.getStoredFaceId();
+        PersonChange change = changes.readValuesToList().get(1);
+        assertThat(change.getNegatives()).hasSize(1);
+
+        assertThat(recognize("q2", wronglyNamed).getPerson()).as("the face wrongly named Ada is no longer named her").isNull();
+        assertThat(recognize("q3", realAda).getPerson().getName()).as("Ada's other faces still are").isEqualTo("Ada");
+
+        // Kept across a restart, listed with the person, gone with her.
+        driver.close();
+        driver = newDriver();
+        assertThat(recognize("q4", wronglyNamed).getPerson()).isNull();
+        EmbeddedFrame get = frame("g", Operation.GET_PERSON, null, null);
+        get.getHeader().setPersonId(ada);
+        embeddings.pipeInput("g", get);
+        assertThat(results.readValue().getPeople().getItems().get(0).getNegatives()).extracting(f -> f.getId()).containsExactly(negativeId);
+
+        EmbeddedFrame remove = frame("rn", Operation.REMOVE_NEGATIVE, null, null);
+        remove.getHeader().setPersonId(ada);
+        remove.getHeader().setStoredFaceId(negativeId);
+        embeddings.pipeInput("rn", remove);
+        assertThat(results.readValue().getError()).isNull();
+        assertThat(recognize("q5", wronglyNamed).getPerson().getName()).isEqualTo("Ada");
+
+        EmbeddedFrame fromPhoto = frame("n2", Operation.ADD_NEGATIVE, null, null, wronglyNamed);   // a photo's only face
+        fromPhoto.getHeader().setPersonId(ada);
+        embeddings.pipeInput("n2", fromPhoto);
+        assertThat(results.readValue().getError()).isNull();
+        assertThat(count("select count(*) from negative_example")).isEqualTo(1);
+        EmbeddedFrame erase = frame("e", Operation.ERASE, null, null);
+        erase.getHeader().setPersonId(ada);
+        embeddings.pipeInput("e", erase);
+        results.readValue();
+        assertThat(count("select count(*) from negative_example")).as("erased with the person").isZero();
+    }
+
+    private MatcherConfig withStrangerRate(double rate) {
+        return new MatcherConfig(config.bootstrapServers(), config.applicationId(), 1, config.databaseUrl(), config.databaseUser(),
+                config.databasePassword(), config.databaseSchema(), config.redisUrl(), config.redisPrefix(), config.recentFaceSeconds(),
+                MatcherConfig.CALIBRATED_THRESHOLDS, rate);
+    }
+
+    private static float[] randomUnit(java.util.Random random, int dimension) {
+        float[] v = new float[dimension];
+        for (int i = 0; i < dimension; i++) {
+            v[i] = (float) random.nextGaussian();
+        }
+        return unit(v);
+    }
+
+    /** A unit vector whose cosine with {@code target} is {@code cosine}: target's direction plus an orthogonal part of {@code other}. */
+    private static float[] towards(float[] target, float[] other, float cosine) {
+        float dot = io.facestream.face.Vectors.dot(target, other);
+        float[] orthogonal = new float[target.length];
+        for (int i = 0; i < target.length; i++) {
+            orthogonal[i] = other[i] - dot * target[i];
+        }
+        orthogonal = unit(orthogonal);
+        float sine = (float) Math.sqrt(1 - cosine * cosine);
+        float[] out = new float[target.length];
+        for (int i = 0; i < target.length; i++) {
+            out[i] = cosine * target[i] + sine * orthogonal[i];
+        }
+        return out;
+    }
+
+    private static byte[] littleEndian(float[] vector) {
+        java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate(vector.length * 4).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        buffer.asFloatBuffer().put(vector);
+        return buffer.array();
+    }
+
     private long register(String id, String name, float[] vector) {
         embeddings.pipeInput(id, frame(id, Operation.REGISTER, name, null, vector));
         MatchResult result = results.readValue();

@@ -41,6 +41,7 @@ class MigrationsTest {
         MatcherService.migrate(dataSource, schema);
         assertThat(tableExists("person")).isTrue();
         assertThat(tableExists("face_embedding")).isTrue();
+        assertThat(tableExists("negative_example")).isTrue();
         assertThat(tableExists("api_key")).as("the gateway's table is the gateway's to migrate").isFalse();
     }
 
@@ -52,6 +53,7 @@ class MigrationsTest {
                 .locations("classpath:db/matcher", "filesystem:" + old).load().migrate();
         assertThatCode(() -> MatcherService.migrate(dataSource, schema)).doesNotThrowAnyException();
         assertThat(tableExists("person")).isTrue();
+        assertThat(tableExists("negative_example")).as("V3 runs although the old V2 is in the history").isTrue();
     }
 
     /** The gateway may have created its api_key (and its own history) first. */

@@ -15,7 +15,7 @@ public final class Operations {
      */
     public static boolean gatewayOnly(Operation operation) {
         return switch (operation) {
-            case REGISTER, ADD_FACE, REMOVE_FACE, RENAME, ERASE, LIST_PEOPLE, GET_PERSON -> true;
+            case REGISTER, ADD_FACE, REMOVE_FACE, RENAME, ERASE, LIST_PEOPLE, GET_PERSON, ADD_NEGATIVE, REMOVE_NEGATIVE -> true;
             case DETECT, RECOGNIZE, PING, VERIFY -> false;
         };
     }
@@ -23,8 +23,8 @@ public final class Operations {
     /** Whether a frame must carry an image; an enrolment by face_id reuses a face detected in the last 60 s instead. */
     public static boolean needsImage(FrameHeader header) {
         return switch (header.getOperation()) {
-            case PING, REMOVE_FACE, RENAME, ERASE, LIST_PEOPLE, GET_PERSON -> false;
-            case REGISTER, ADD_FACE -> header.getFaceId() == null;
+            case PING, REMOVE_FACE, RENAME, ERASE, LIST_PEOPLE, GET_PERSON, REMOVE_NEGATIVE -> false;
+            case REGISTER, ADD_FACE, ADD_NEGATIVE -> header.getFaceId() == null;
             case DETECT, RECOGNIZE, VERIFY -> true;
         };
     }

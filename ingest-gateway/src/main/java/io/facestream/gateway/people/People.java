@@ -25,7 +25,8 @@ public class People {
     public record Person(long id, String name, int faceCount, Instant createdAt, Instant updatedAt) {
     }
 
-    public record PersonDetail(long id, String name, int faceCount, List<Face> faces, Instant createdAt, Instant updatedAt) {
+    /** @param negatives faces kept as "not this person" (by id and recognizer, like faces) */
+    public record PersonDetail(long id, String name, int faceCount, List<Face> faces, Instant createdAt, Instant updatedAt, List<Face> negatives) {
     }
 
     public record Page(List<Person> items, int page, int size, long total) {
@@ -49,6 +50,7 @@ public class People {
     public PersonDetail find(long id) {
         EnrolledPerson p = Failures.successful(pipeline.request(RequestFrames.getPerson(id))).getPeople().getItems().get(0);
         List<Face> faces = p.getFaces().stream().map(f -> new Face(f.getId(), f.getModel(), f.getCreatedAt())).toList();
-        return new PersonDetail(p.getPersonId(), p.getName(), p.getFaceCount(), faces, p.getCreatedAt(), p.getUpdatedAt());
+        List<Face> negatives = p.getNegatives().stream().map(f -> new Face(f.getId(), f.getModel(), f.getCreatedAt())).toList();
+        return new PersonDetail(p.getPersonId(), p.getName(), p.getFaceCount(), faces, p.getCreatedAt(), p.getUpdatedAt(), negatives);
     }
 }

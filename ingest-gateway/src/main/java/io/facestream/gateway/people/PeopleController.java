@@ -42,6 +42,9 @@ public class PeopleController {
     public record FaceAdded(long personId, long faceId) {
     }
 
+    public record NegativeAdded(long personId, long negativeId) {
+    }
+
     private final People people;
     private final PipelineClient pipeline;
     private final Uploads uploads;
@@ -94,6 +97,25 @@ public class PeopleController {
         Uploads.EnrolmentFace face = uploads.enrolmentFace(file, faceId);
         MatchResult result = Failures.successful(pipeline.request(RequestFrames.addFace(id, face.image(), face.faceId())));
         return ResponseEntity.status(HttpStatus.CREATED).body(new FaceAdded(id, result.getStoredFaceId()));
+    }
+
+    @PostMapping(path = "/{id}/negatives", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
+    @io.swagger.v3.oas.annotations.Operation(summary = "\"This is not this person\": keep a face detected in the last 60 s ('face_id', e.g. one "
+            + "recognize named wrongly) or a photo's only face ('file') as a negative example; later faces at least as similar to it "
+            + "as the pair threshold are not named this person. \"This is them\" is POST /api/people/{id}/faces with the face_id")
+    public ResponseEntity<NegativeAdded> addNegative(@PathVariable long id,
+                                                     @RequestPart(name = "file", required = false) MultipartFile file,
+                                                     @RequestParam(name = "face_id", required = false) String faceId) {
+        Uploads.EnrolmentFace face = uploads.enrolmentFace(file, faceId);
+        MatchResult result = Failures.successful(pipeline.request(RequestFrames.addNegative(id, face.image(), face.faceId())));
+        return ResponseEntity.status(HttpStatus.CREATED).body(new NegativeAdded(id, result.getStoredFaceId()));
+    }
+
+    @DeleteMapping("/{id}/negatives/{negativeId}")
+    @io.swagger.v3.oas.annotations.Operation(summary = "Drop one negative example of a person")
+    public ResponseEntity<Void> removeNegative(@PathVariable long id, @PathVariable long negativeId) {
+        Failures.successful(pipeline.request(RequestFrames.removeNegative(id, negativeId)));
+        return ResponseEntity.noContent().build();
     }
 
     @DeleteMapping("/{id}/faces/{faceId}")

@@ -75,6 +75,15 @@ public final class RequestFrames {
         return request(Operation.LIST_PEOPLE, null, h -> h.setPeopleQuery(new PeopleQuery(nameContains, page, size)));
     }
 
+    /** "This face is not that person": a photo with one face, or a face detected in the last 60 s. */
+    public static Frame addNegative(long personId, byte[] image, String faceId) {
+        return request(Operation.ADD_NEGATIVE, image, h -> h.setPersonId(personId).setFaceId(faceId));
+    }
+
+    public static Frame removeNegative(long personId, long negativeId) {
+        return request(Operation.REMOVE_NEGATIVE, null, h -> h.setPersonId(personId).setStoredFaceId(negativeId));
+    }
+
     public static Frame getPerson(long personId) {
         return request(Operation.GET_PERSON, null, h -> h.setPersonId(personId));
     }

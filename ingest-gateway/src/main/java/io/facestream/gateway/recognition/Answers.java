@@ -25,7 +25,11 @@ public final class Answers {
     public record UnknownFace(int[] box, String faceId, float bestSimilarity, boolean lowQuality, List<String> qualityIssues) {
     }
 
-    public record RecognizeResponse(List<RecognizedFace> recognizedFaces, List<UnknownFace> unknownFaces, float threshold) {
+    /**
+     * @param threshold       the similarity a face needed to be named
+     * @param thresholdReason why: the policy, and for the gallery-size policy the gallery and the share of strangers it keeps named
+     */
+    public record RecognizeResponse(List<RecognizedFace> recognizedFaces, List<UnknownFace> unknownFaces, float threshold, String thresholdReason) {
     }
 
     /** @param faceId the stored face, for DELETE /api/people/{id}/faces/{faceId} */
@@ -71,7 +75,7 @@ public final class Answers {
                 unknown.add(new UnknownFace(box, match.getFace().getFaceId(), round(match.getBestSimilarity(), 10000), !issues.isEmpty(), issues));
             }
         }
-        return new RecognizeResponse(known, unknown, result.getThreshold());
+        return new RecognizeResponse(known, unknown, result.getThreshold(), result.getThresholdReason());
     }
 
     /** The matcher's verdict on a verification, with the similarity rounded as everywhere else. */

@@ -15,10 +15,11 @@ final class Replies {
     }
 
     /** A frame's answer: recognize's, plus the frame's sequence. */
-    record Recognized(long sequence, List<Answers.RecognizedFace> recognizedFaces, List<Answers.UnknownFace> unknownFaces, float threshold) {
+    record Recognized(long sequence, List<Answers.RecognizedFace> recognizedFaces, List<Answers.UnknownFace> unknownFaces, float threshold,
+                      String thresholdReason) {
 
         static Recognized of(long sequence, Answers.RecognizeResponse answer) {
-            return new Recognized(sequence, answer.recognizedFaces(), answer.unknownFaces(), answer.threshold());
+            return new Recognized(sequence, answer.recognizedFaces(), answer.unknownFaces(), answer.threshold(), answer.thresholdReason());
         }
     }
 

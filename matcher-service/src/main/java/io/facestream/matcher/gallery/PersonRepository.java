@@ -203,6 +203,78 @@ public final class PersonRepository {
         }
     }
 
+    /**
+     * Keeps a face as a negative example of a person ("not this person"), idempotently by frame; empty if the person
+     * does not exist. Returns the person's new state in the face's gallery and the negative example's id.
+     */
+    public Optional<Enrolment> addNegative(String frameId, long personId, String model, float[] vector) {
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                Long stored = null;
+                try (PreparedStatement st = connection.prepareStatement("select id from negative_example where source_frame_id = ?")) {
+                    st.setString(1, frameId);
+                    try (ResultSet rs = st.executeQuery()) {
+                        stored = rs.next() ? rs.getLong(1) : null;
+                    }
+                }
+                if (stored == null) {
+                    if (!exists(connection, personId)) {
+                        connection.rollback();
+                        return Optional.empty();
+                    }
+                    try (PreparedStatement st = connection.prepareStatement(
+                            "insert into negative_example (person_id, model, dimension, vector, source_frame_id) values (?, ?, ?, ?, ?) returning id")) {
+                        st.setLong(1, personId);
+                        st.setString(2, model);
+                        st.setInt(3, vector.length);
+                        st.setBytes(4, toBytes(vector));
+                        st.setString(5, frameId);
+                        try (ResultSet rs = st.executeQuery()) {
+                            rs.next();
+                            stored = rs.getLong(1);
+                        }
+                    }
+                    touch(connection, personId);
+                }
+                connection.commit();
+                return Optional.of(new Enrolment(state(connection, personId, model), stored));
+            } catch (SQLException e) {
+                connection.rollback();
+                if ("23503".equals(e.getSQLState())) {
+                    return Optional.empty(); // erased meanwhile
+                }
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot store negative example: " + e.getMessage(), e);
+        }
+    }
+
+    /** Removes one negative example; empty if the person has no such one, else their new state in its gallery. */
+    public Optional<PersonChange> removeNegative(long personId, long negativeId) {
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            String model;
+            try (PreparedStatement st = connection.prepareStatement("delete from negative_example where id = ? and person_id = ? returning model")) {
+                st.setLong(1, negativeId);
+                st.setLong(2, personId);
+                try (ResultSet rs = st.executeQuery()) {
+                    if (!rs.next()) {
+                        connection.rollback();
+                        return Optional.empty();
+                    }
+                    model = rs.getString(1);
+                }
+            }
+            touch(connection, personId);
+            connection.commit();
+            return Optional.of(state(connection, personId, model));
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot remove negative example: " + e.getMessage(), e);
+        }
+    }
+
     /** Deletes a person and, by cascade, every face embedding of theirs. False if there was nobody by that id. */
     public boolean erase(long personId) {
         try (Connection connection = dataSource.getConnection();
@@ -246,6 +318,16 @@ public final class PersonRepository {
                             change.getEmbeddings().add(Values.floatList(toFloats(vectors.getBytes(1))));
                         }
                     }
+                    try (PreparedStatement negatives = connection.prepareStatement(
+                            "select vector from negative_example where person_id = ? and model = ? order by id")) {
+                        negatives.setLong(1, personId);
+                        negatives.setString(2, model);
+                        try (ResultSet vectors = negatives.executeQuery()) {
+                            while (vectors.next()) {
+                                change.getNegatives().add(Values.floatList(toFloats(vectors.getBytes(1))));
+                            }
+                        }
+                    }
                     return change;
                 }
             }
@@ -259,9 +341,27 @@ public final class PersonRepository {
                      "select p.id, p.name, e.vector from person p join face_embedding e on e.person_id = p.id "
                              + "where e.model = ? order by p.id, e.id")) {
             st.setString(1, model);
-            return collect(st, model);
+            List<PersonChange> people = collect(st, model);
+            addNegatives(connection, model, people);
+            return people;
         } catch (SQLException e) {
             throw new IllegalStateException("cannot load gallery: " + e.getMessage(), e);
+        }
+    }
+
+    private static void addNegatives(Connection connection, String model, List<PersonChange> people) throws SQLException {
+        Map<Long, PersonChange> byId = new java.util.HashMap<>();
+        people.forEach(p -> byId.put(p.getPersonId(), p));
+        try (PreparedStatement st = connection.prepareStatement("select person_id, vector from negative_example where model = ? order by id")) {
+            st.setString(1, model);
+            try (ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    PersonChange person = byId.get(rs.getLong(1));
+                    if (person != null) {
+                        person.getNegatives().add(Values.floatList(toFloats(rs.getBytes(2))));
+                    }
+                }
+            }
         }
     }
 
@@ -287,7 +387,7 @@ public final class PersonRepository {
 
     private static PersonChange upsert(long personId, String name, String model) {
         return PersonChange.newBuilder().setPersonId(personId).setKind(PersonChangeKind.UPSERT).setName(name).setModel(model)
-                .setEmbeddings(new ArrayList<>()).setChangedAt(Instant.now()).build();
+                .setEmbeddings(new ArrayList<>()).setNegatives(new ArrayList<>()).setChangedAt(Instant.now()).build();
     }
 
     static byte[] toBytes(float[] vector) {
