@@ -24,6 +24,8 @@ import io.facestream.face.Face;
 import io.facestream.face.FaceDetector;
 import io.facestream.face.FaceEmbedder;
 import io.facestream.face.Images;
+import io.facestream.face.ImpostorTail;
+import io.facestream.face.ModelPack;
 import io.facestream.face.OnnxFaceEmbedder;
 import io.facestream.face.Recognizer;
 import io.facestream.face.Vectors;
@@ -76,6 +78,12 @@ public final class QualityBench {
         }
         List<String> recognizers = List.of(options.getOrDefault("recognizers", "arcface-mbf-int8,mobilefacenet-128,dlib-resnet-128").split(","));
         List<String> detectors = List.of(options.getOrDefault("detectors", String.join(",", Detector.names())).split(","));
+        // "--packs permissive,research": only each pack's own detector × recognizer × flip, the combinations the services run.
+        List<ModelPack> packs = options.containsKey("packs")
+                ? java.util.Arrays.stream(options.get("packs").split(",")).map(ModelPack::named).toList() : List.of();
+        if (!packs.isEmpty()) {
+            detectors = packs.stream().map(ModelPack::detector).distinct().toList();
+        }
         // Flip averaging doubles embedding time; measure it where it could pay off.
         List<Boolean> flips = switch (options.getOrDefault("flip", "both")) {
             case "on" -> List.of(true);
@@ -102,14 +110,19 @@ public final class QualityBench {
                 settings = settings.withScoreThreshold(scoreThresholds.get(detectorName));
             }
             String detectorLabel = detectorName + (scoreThresholds.containsKey(detectorName) ? "@" + settings.scoreThreshold() : "");
-            try (FaceDetector detector = known.create(models, settings)) {
+            try (io.facestream.face.PaddedRetry detector = known.create(models, settings)) {
                 CentralFaces faces = new CentralFaces(detector);
                 report.detection(detectorLabel + " (" + known.model(models.manifest()).licence() + ")",
                         Detection.measure(detector, faces, data, json.getParent().resolve("bench-images").resolve(detectorName)));
+                report.faceFinding(detectorLabel, FaceFinding.measure(detector, data));
                 // Flip rows only for the detectors named (all by default): flip doubles the embedding time of a run.
                 boolean flipRows = !options.containsKey("flip-detectors") || List.of(options.get("flip-detectors").split(",")).contains(detectorName);
-                for (String name : recognizers) {
-                    for (boolean flip : flipRows ? flips : List.of(false)) {
+                List<String> detectorRecognizers = packs.isEmpty() ? recognizers
+                        : packs.stream().filter(p -> p.detector().equals(detectorName)).map(p -> p.recognizer().modelName()).toList();
+                for (String name : detectorRecognizers) {
+                    List<Boolean> recognizerFlips = packs.isEmpty() ? (flipRows ? flips : List.of(false))
+                            : packs.stream().filter(p -> p.detector().equals(detectorName) && p.recognizer().modelName().equals(name)).map(ModelPack::flip).toList();
+                    for (boolean flip : recognizerFlips) {
                         Recognizer recognizer = Recognizer.byModelName(name);
                         try (FaceEmbedder embedder = OnnxFaceEmbedder.create(recognizer, models, flip)) {
                             FacePipeline pipeline = new FacePipeline(faces, embedder);
@@ -130,6 +143,8 @@ public final class QualityBench {
                                 row.put("identification " + set.name(), Identification.run(pipeline, labelled, calibration.threshold()));
                                 row.put("identification " + set.name() + ", strict", Identification.run(pipeline, labelled, calibration.strictThreshold()));
                             }
+                            row.put("identification by gallery size", GallerySize.run(pipeline, all, calibration));
+                            row.put("negative examples", Negatives.run(pipeline, all, calibration.strictThreshold()));
                             row.put("enrolment", Enrolment.run(pipeline, PairList.identities(identitySets.get(1).file(), identitySets.get(1).images()),
                                     calibration.strictThreshold()));
                             row.put("speed", Speed.of(pipeline));
@@ -179,7 +194,10 @@ public final class QualityBench {
      * pairs every two photos of one person.
      */
     record Calibration(long impostorPairs, long genuinePairs, double threshold, double falseRejectRate, double tarAtFar,
-                       double strictThreshold, double tarAtStrictFar) {
+                       double strictThreshold, double tarAtStrictFar, ImpostorTail tail) {
+
+        /** The rates the impostor tail is stored at (MatcherConfig.IMPOSTOR_TAILS): 1e-6 is still about 2 of 1.9 million pairs. */
+        static final double[] TAIL_RATES = {1e-2, 1e-3, 1e-4, 1e-5, 1e-6};
         static Calibration run(FacePipeline pipeline, List<PairList.Labelled> photos, double far, double strictFar) {
             List<float[]> vectors = new ArrayList<>();
             List<String> identities = new ArrayList<>();
@@ -214,7 +232,14 @@ public final class QualityBench {
             if (missing > 0) {
                 System.out.println("calibration: " + missing + " photos without a face left out");
             }
-            return new Calibration(n, g.length, threshold, 1 - tar, tar, strict, Metrics.acceptRate(g, strict));
+            double[] tail = new double[TAIL_RATES.length];
+            for (int i = 0; i < tail.length; i++) {
+                tail[i] = Metrics.thresholdAtFar(measured, TAIL_RATES[i]);
+                if (i > 0 && tail[i] <= tail[i - 1]) {
+                    tail[i] = Math.nextUp(tail[i - 1]); // ties at the very top of a small set
+                }
+            }
+            return new Calibration(n, g.length, threshold, 1 - tar, tar, strict, Metrics.acceptRate(g, strict), new ImpostorTail(TAIL_RATES, tail));
         }
     }
 
@@ -272,7 +297,7 @@ public final class QualityBench {
                     (double) trueAccept / probes.size(), strangers.isEmpty() ? 0 : (double) falseAccept / strangers.size());
         }
 
-        private static int best(List<float[]> gallery, float[] probe) {
+        static int best(List<float[]> gallery, float[] probe) {
             if (probe == null) {
                 return -1;
             }
@@ -286,6 +311,181 @@ public final class QualityBench {
                 }
             }
             return best;
+        }
+    }
+
+    /**
+     * Open-set identification as the matcher does it, at growing gallery sizes: one enrolment photo per person, the
+     * people with several photos first (their other photos are the probes), then people with one photo as distractors;
+     * every third single-photo person is never enrolled and probes as a stranger. Per policy: the share of strangers
+     * named as anyone, and of probes named as the right person. "fixed": the pair threshold (1 impostor pair in
+     * 10,000); "gallery size": {@link ImpostorTail#identification} with the measured tail for at most 1 % of strangers.
+     * The tail is measured on these same photos, so the gallery-size rows are in-sample for the impostor side.
+     */
+    record GallerySize(String policy, int gallery, int probes, int strangers, double threshold, double trueAccept, double strangersNamed) {
+
+        static final double STRANGER_RATE = 0.01;
+
+        static List<GallerySize> run(FacePipeline pipeline, List<PairList.Labelled> photos, Calibration calibration) {
+            Map<String, List<Path>> byIdentity = new LinkedHashMap<>();
+            photos.forEach(p -> byIdentity.computeIfAbsent(p.identity(), k -> new ArrayList<>()).add(p.image()));
+            List<String> ids = new ArrayList<>();
+            List<float[]> gallery = new ArrayList<>();
+            List<String> probeIds = new ArrayList<>();
+            List<float[]> probes = new ArrayList<>();
+            List<float[]> strangers = new ArrayList<>();
+            List<String> distractorIds = new ArrayList<>();
+            List<float[]> distractors = new ArrayList<>();
+            int single = 0;
+            for (var entry : byIdentity.entrySet()) {
+                List<Path> images = entry.getValue();
+                float[] first = pipeline.embedding(images.get(0));
+                if (images.size() == 1) {
+                    if (first != null) {
+                        if (single++ % 3 == 0) {
+                            strangers.add(first);
+                        } else {
+                            distractorIds.add(entry.getKey());
+                            distractors.add(first);
+                        }
+                    }
+                    continue;
+                }
+                if (first == null) {
+                    continue;
+                }
+                ids.add(entry.getKey());
+                gallery.add(first);
+                for (Path probe : images.subList(1, images.size())) {
+                    float[] v = pipeline.embedding(probe);
+                    if (v != null) {
+                        probeIds.add(entry.getKey());
+                        probes.add(v);
+                    }
+                }
+            }
+            ids.addAll(distractorIds);
+            gallery.addAll(distractors);
+            List<GallerySize> out = new ArrayList<>();
+            for (int size : new int[] {100, 1_000, gallery.size()}) {
+                int n = Math.min(size, gallery.size());
+                double scaled = calibration.tail().identification(calibration.strictThreshold(), STRANGER_RATE, n);
+                out.add(measure("fixed (pair FAR 1e-4)", calibration.strictThreshold(), n, ids, gallery, probeIds, probes, strangers));
+                out.add(measure("gallery size (≤ 1 % strangers)", scaled, n, ids, gallery, probeIds, probes, strangers));
+            }
+            return out;
+        }
+
+        private static GallerySize measure(String policy, double threshold, int n, List<String> ids, List<float[]> gallery,
+                                           List<String> probeIds, List<float[]> probes, List<float[]> strangers) {
+            List<float[]> enrolled = gallery.subList(0, n);
+            java.util.Set<String> enrolledIds = new java.util.HashSet<>(ids.subList(0, n));
+            int probeCount = 0, accepted = 0;
+            for (int p = 0; p < probes.size(); p++) {
+                if (!enrolledIds.contains(probeIds.get(p))) {
+                    continue;
+                }
+                probeCount++;
+                int best = Identification.best(enrolled, probes.get(p));
+                if (ids.get(best).equals(probeIds.get(p)) && Vectors.dot(probes.get(p), enrolled.get(best)) >= threshold) {
+                    accepted++;
+                }
+            }
+            int named = 0;
+            for (float[] stranger : strangers) {
+                int best = Identification.best(enrolled, stranger);
+                named += Vectors.dot(stranger, enrolled.get(best)) >= threshold ? 1 : 0;
+            }
+            return new GallerySize(policy, n, probeCount, strangers.size(), threshold, (double) accepted / Math.max(1, probeCount),
+                    (double) named / Math.max(1, strangers.size()));
+        }
+    }
+
+    /**
+     * "Not this person" feedback, as the matcher applies it (Gallery.best: a person is skipped when the probe is at least
+     * the pair threshold similar to one of their negative examples). People with several photos alternate between
+     * enrolled (first photo; the rest are probes) and strangers; single-photo people are enrolled as distractors. At the
+     * pair threshold, every stranger whose first photo is named someone gets that photo kept as a negative of that
+     * person; then the strangers' other photos and the enrolled people's probes are matched again.
+     *
+     * @param targetedBefore stranger photos (not the one given as feedback) named the person their feedback was about
+     * @param otherFalseBefore stranger photos named anyone, before; {@code otherFalseAfter} after
+     */
+    record Negatives(double threshold, int gallery, int negatives, int strangerPhotos, int targetedBefore, int targetedAfter,
+                     int falseBefore, int falseAfter, int probes, int trueBefore, int trueAfter) {
+
+        static Negatives run(FacePipeline pipeline, List<PairList.Labelled> photos, double threshold) {
+            Map<String, List<Path>> byIdentity = new LinkedHashMap<>();
+            photos.forEach(p -> byIdentity.computeIfAbsent(p.identity(), k -> new ArrayList<>()).add(p.image()));
+            List<String> ids = new ArrayList<>();
+            List<float[]> gallery = new ArrayList<>();
+            List<String> probeIds = new ArrayList<>();
+            List<float[]> probes = new ArrayList<>();
+            List<List<float[]>> strangers = new ArrayList<>();
+            int multi = 0;
+            for (var entry : byIdentity.entrySet()) {
+                List<float[]> vectors = entry.getValue().stream().map(pipeline::embedding).filter(java.util.Objects::nonNull).toList();
+                if (vectors.isEmpty()) {
+                    continue;
+                }
+                if (entry.getValue().size() > 1 && multi++ % 2 == 1) {
+                    if (vectors.size() > 1) {
+                        strangers.add(vectors);
+                    }
+                    continue;
+                }
+                ids.add(entry.getKey());
+                gallery.add(vectors.get(0));
+                for (float[] v : vectors.subList(1, vectors.size())) {
+                    probeIds.add(entry.getKey());
+                    probes.add(v);
+                }
+            }
+            Map<Integer, List<float[]>> negatives = new HashMap<>();
+            int[] target = new int[strangers.size()];
+            int given = 0;
+            for (int s = 0; s < strangers.size(); s++) {
+                float[] feedback = strangers.get(s).get(0);
+                int best = named(gallery, Map.of(), feedback, threshold);
+                target[s] = best;
+                if (best >= 0) {
+                    negatives.computeIfAbsent(best, k -> new ArrayList<>()).add(feedback);
+                    given++;
+                }
+            }
+            int photosCount = 0, targetedBefore = 0, targetedAfter = 0, falseBefore = 0, falseAfter = 0;
+            for (int s = 0; s < strangers.size(); s++) {
+                for (float[] v : strangers.get(s).subList(1, strangers.get(s).size())) {
+                    photosCount++;
+                    int before = named(gallery, Map.of(), v, threshold), after = named(gallery, negatives, v, threshold);
+                    falseBefore += before >= 0 ? 1 : 0;
+                    falseAfter += after >= 0 ? 1 : 0;
+                    targetedBefore += target[s] >= 0 && before == target[s] ? 1 : 0;
+                    targetedAfter += target[s] >= 0 && after == target[s] ? 1 : 0;
+                }
+            }
+            int trueBefore = 0, trueAfter = 0;
+            for (int p = 0; p < probes.size(); p++) {
+                int before = named(gallery, Map.of(), probes.get(p), threshold), after = named(gallery, negatives, probes.get(p), threshold);
+                trueBefore += before >= 0 && ids.get(before).equals(probeIds.get(p)) ? 1 : 0;
+                trueAfter += after >= 0 && ids.get(after).equals(probeIds.get(p)) ? 1 : 0;
+            }
+            return new Negatives(threshold, gallery.size(), given, photosCount, targetedBefore, targetedAfter, falseBefore, falseAfter,
+                    probes.size(), trueBefore, trueAfter);
+        }
+
+        /** The person named (index), or -1: the best person not vetoed by a negative example, if at or above the threshold. */
+        private static int named(List<float[]> gallery, Map<Integer, List<float[]>> negatives, float[] probe, double threshold) {
+            int best = -1;
+            double bestSimilarity = Double.NEGATIVE_INFINITY;
+            for (int g = 0; g < gallery.size(); g++) {
+                double s = Vectors.dot(probe, gallery.get(g));
+                if (s > bestSimilarity && negatives.getOrDefault(g, List.of()).stream().noneMatch(n -> Vectors.dot(probe, n) >= threshold)) {
+                    bestSimilarity = s;
+                    best = g;
+                }
+            }
+            return bestSimilarity >= threshold ? best : -1;
         }
     }
 

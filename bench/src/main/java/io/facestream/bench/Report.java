@@ -11,6 +11,7 @@ final class Report {
     private final String arguments;
     private final List<Map<String, Object>> rows = new ArrayList<>();
     private final Map<String, QualityBench.Detection> detections = new java.util.LinkedHashMap<>();
+    private final Map<String, List<FaceFinding.Row>> faceFinding = new java.util.LinkedHashMap<>();
 
     Report(String arguments) {
         this.arguments = arguments;
@@ -18,6 +19,10 @@ final class Report {
 
     void detection(String detector, QualityBench.Detection detection) {
         detections.put(detector, detection);
+    }
+
+    void faceFinding(String detector, List<FaceFinding.Row> rows) {
+        faceFinding.put(detector, rows);
     }
 
     void row(Map<String, Object> row) {
@@ -53,6 +58,37 @@ final class Report {
             md.append(String.format(Locale.ROOT, "| %s | %s | %d | %d | %.4f | %.2f %% | %.2f %% | %.4f | %.2f %% |%n", row.get("detector"), row.get("recognizer"), c.impostorPairs(),
                     c.genuinePairs(), c.threshold(), 100 * c.tarAtFar(), 100 * c.falseRejectRate(), c.strictThreshold(), 100 * c.tarAtStrictFar()));
         }
+        md.append("\n## Impostor tail (MatcherConfig.IMPOSTOR_TAILS: the similarity each share of impostor pairs reaches)\n\n");
+        md.append("| detector | recognizer | 1e-2 | 1e-3 | 1e-4 | 1e-5 | 1e-6 |\n|---|---|---|---|---|---|---|\n");
+        for (Map<String, Object> row : rows) {
+            ImpostorTailRow.append(md, row);
+        }
+        md.append("\n## Identification by gallery size (LFW + CelebA: one enrolment photo per person, people with several photos first, "
+                + "then single-photo distractors; every third single-photo person never enrolled, probing as a stranger)\n\n");
+        md.append("| detector | recognizer | policy | gallery | threshold | probes | true accept | strangers | strangers named |\n|---|---|---|---|---|---|---|---|---|\n");
+        for (Map<String, Object> row : rows) {
+            @SuppressWarnings("unchecked")
+            List<QualityBench.GallerySize> sizes = (List<QualityBench.GallerySize>) row.get("identification by gallery size");
+            if (sizes == null) {
+                continue;
+            }
+            for (QualityBench.GallerySize g : sizes) {
+                md.append(String.format(Locale.ROOT, "| %s | %s | %s | %d | %.4f | %d | %.2f %% | %d | %.2f %% |%n", row.get("detector"), row.get("recognizer"),
+                        g.policy(), g.gallery(), g.threshold(), g.probes(), 100 * g.trueAccept(), g.strangers(), 100 * g.strangersNamed()));
+            }
+        }
+        md.append("\n## Negative examples (\"not this person\"; people with several photos alternate between enrolled and strangers, "
+                + "single-photo people enrolled as distractors; at the pair threshold, each stranger's first photo that is named someone "
+                + "becomes a negative example of that person; their other photos and the enrolled people's probes are matched again)\n\n");
+        md.append("| detector | recognizer | threshold | gallery | negatives | stranger photos | named the targeted person before → after | "
+                + "named anyone before → after | probes | true accepts before → after |\n|---|---|---|---|---|---|---|---|---|---|\n");
+        for (Map<String, Object> row : rows) {
+            if (row.get("negative examples") instanceof QualityBench.Negatives n) {
+                md.append(String.format(Locale.ROOT, "| %s | %s | %.4f | %d | %d | %d | %d → %d | %d → %d | %d | %d → %d |%n", row.get("detector"),
+                        row.get("recognizer"), n.threshold(), n.gallery(), n.negatives(), n.strangerPhotos(), n.targetedBefore(), n.targetedAfter(),
+                        n.falseBefore(), n.falseAfter(), n.probes(), n.trueBefore(), n.trueAfter()));
+            }
+        }
         md.append("\n## Identification (one enrolment photo per person; half the single-photo people never enrolled)\n\n");
         md.append("| detector | recognizer | set | gallery | probes | strangers | rank-1 | true accept at threshold | strangers falsely accepted |\n|---|---|---|---|---|---|---|---|---|\n");
         for (Map<String, Object> row : rows) {
@@ -79,6 +115,10 @@ final class Report {
             md.append(String.format(Locale.ROOT, "| %s | %s | %.1f / %.1f | %.1f / %.1f | %.1f / %.1f |%n", row.get("detector"), row.get("recognizer"), s.decodeMedianMs(),
                     s.decodeP95Ms(), s.detectMedianMs(), s.detectP95Ms(), s.embedMedianMs(), s.embedP95Ms()));
         }
+        if (!faceFinding.isEmpty()) {
+            md.append("\n## Photos without a face (FaceFinding: the detector alone, with the padded retry the services run, and every photo padded)\n\n");
+            faceFinding.forEach((detector, found) -> md.append("### ").append(detector).append("\n\n").append(FaceFinding.markdown(found)).append("\n"));
+        }
         if (!detections.isEmpty()) {
             md.append("\n## Detection (each detector at its default score threshold)\n\n");
             md.append("| detector | LFW photos with the face found | group photos: faces found (expected) |\n|---|---|---|\n");
@@ -88,5 +128,17 @@ final class Report {
             md.append("\nAnnotated group photos (boxes and landmarks) are written to `target/bench-images/<detector>/`.\n");
         }
         return md.toString();
+    }
+
+    /** One row of the impostor-tail table. */
+    private static final class ImpostorTailRow {
+        static void append(StringBuilder md, Map<String, Object> row) {
+            QualityBench.Calibration c = (QualityBench.Calibration) row.get("calibration");
+            md.append("| ").append(row.get("detector")).append(" | ").append(row.get("recognizer"));
+            for (double t : c.tail().threshold()) {
+                md.append(String.format(Locale.ROOT, " | %.4f", t));
+            }
+            md.append(" |\n");
+        }
     }
 }

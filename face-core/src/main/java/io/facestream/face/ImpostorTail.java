@@ -56,6 +56,14 @@ public record ImpostorTail(double[] far, double[] threshold) {
         return at(pairRate(strangerRate, comparisons));
     }
 
+    /**
+     * The identification threshold the matcher uses and the bench measures: the one for the stranger rate and the
+     * gallery's size, never below the 1:1 pair threshold (small galleries keep the pair threshold they always had).
+     */
+    public double identification(double pairThreshold, double strangerRate, long comparisons) {
+        return Math.max(pairThreshold, forStrangerRate(strangerRate, comparisons));
+    }
+
     /** The similarity that a share {@code pairFar} of impostor pairs reaches. */
     public double at(double pairFar) {
         double x = Math.log10(pairFar);

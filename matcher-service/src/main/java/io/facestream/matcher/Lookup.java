@@ -56,9 +56,9 @@ final class Lookup {
         }
         long comparisons = gallery(model).comparisons();
         double rate = config.strangerRate();
-        double scaled = tail.forStrangerRate(rate, comparisons);
+        double scaled = tail.identification(pair, rate, comparisons);
         String strangers = String.format(Locale.ROOT, "at most %s %% of strangers named with %d faces enrolled", percent(rate), comparisons);
-        if (scaled <= pair) {
+        if (scaled == pair) {
             return new Threshold(pair, "pair threshold (1 impostor pair in 10,000): " + strangers);
         }
         return new Threshold((float) scaled, String.format(Locale.ROOT, "gallery size: %s (1 impostor pair in %,.0f)", strangers,
