@@ -114,7 +114,11 @@ public final class QualityBench {
                 CentralFaces faces = new CentralFaces(detector);
                 report.detection(detectorLabel + " (" + known.model(models.manifest()).licence() + ")",
                         Detection.measure(detector, faces, data, json.getParent().resolve("bench-images").resolve(detectorName)));
-                report.faceFinding(detectorLabel, FaceFinding.measure(detector, data));
+                // "--face-finding N": every Nth LFW photo (1: all; "off": none) through the three ways of finding faces (FaceFinding).
+                String faceFinding = options.getOrDefault("face-finding", "1");
+                if (!faceFinding.equals("off")) {
+                    report.faceFinding(detectorLabel, FaceFinding.measure(detector, data, Integer.parseInt(faceFinding)));
+                }
                 // Flip rows only for the detectors named (all by default): flip doubles the embedding time of a run.
                 boolean flipRows = !options.containsKey("flip-detectors") || List.of(options.get("flip-detectors").split(",")).contains(detectorName);
                 List<String> detectorRecognizers = packs.isEmpty() ? recognizers

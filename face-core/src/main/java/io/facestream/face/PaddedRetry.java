@@ -39,7 +39,7 @@ public final class PaddedRetry implements FaceDetector {
     @Override
     public List<Face> detect(Mat bgr) {
         List<Face> faces = detector.detect(bgr);
-        if (faces.size() > 1 || (faces.size() == 1 && !touchesBorder(faces.get(0), bgr))) {
+        if (!retries(faces, bgr)) {
             return faces;
         }
         List<Face> padded = detectPadded(bgr);
@@ -77,6 +77,11 @@ public final class PaddedRetry implements FaceDetector {
         } finally {
             padded.release();
         }
+    }
+
+    /** Whether a first pass that found these faces is retried on a padded copy: none, or one only, at the border. */
+    public static boolean retries(List<Face> faces, Mat bgr) {
+        return faces.isEmpty() || (faces.size() == 1 && touchesBorder(faces.get(0), bgr));
     }
 
     static boolean touchesBorder(Face f, Mat bgr) {
