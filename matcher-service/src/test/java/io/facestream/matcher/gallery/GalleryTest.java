@@ -51,4 +51,32 @@ class GalleryTest {
         assertThat(gallery.best(unit(1, 0, 0))).isNull();
         assertThat(gallery.size()).isZero();
     }
+
+    @Test
+    void comparisonsCountWhatAProbeIsComparedWith() {
+        Gallery bestOf = new Gallery("m", Gallery.Matching.BEST_OF);
+        Gallery template = new Gallery("m", Gallery.Matching.MEAN_TEMPLATE);
+        for (Gallery gallery : List.of(bestOf, template)) {
+            gallery.apply(person(1, unit(1, 0, 0), unit(0, 1, 0)));
+            gallery.apply(person(2, unit(0, 0, 1)));
+            gallery.apply(person(2, unit(0, 0, 1), unit(0, 1, 1)));   // a face added: the whole state again
+        }
+        assertThat(bestOf.comparisons()).isEqualTo(4);
+        assertThat(template.comparisons()).isEqualTo(2);
+        bestOf.remove(1);
+        bestOf.apply(PersonChange.newBuilder().setPersonId(2).setKind(PersonChangeKind.DELETE).setModel("m").setChangedAt(Instant.now()).build());
+        assertThat(bestOf.comparisons()).isZero();
+    }
+
+    @Test
+    void aNegativeExampleSkipsItsPersonForProbesCloseToItOnly() {
+        Gallery gallery = new Gallery("m", Gallery.Matching.BEST_OF);
+        PersonChange ada = person(1, unit(1, 0, 0));
+        ada.setNegatives(List.of(Values.floatList(unit(1, 1, 0))));
+        gallery.apply(ada);
+        gallery.apply(person(2, unit(0, 1, 0)));
+        assertThat(gallery.best(unit(1, 0.9f, 0), 0.9f).getPersonId()).as("close to the negative: the next person").isEqualTo(2);
+        assertThat(gallery.best(unit(1, 0.9f, 0)).getPersonId()).as("without a veto threshold negatives are ignored").isEqualTo(1);
+        assertThat(gallery.best(unit(1, -0.2f, 0), 0.9f).getPersonId()).as("far from the negative: still Ada").isEqualTo(1);
+    }
 }
