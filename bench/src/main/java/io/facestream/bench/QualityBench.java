@@ -82,7 +82,7 @@ public final class QualityBench {
         List<ModelPack> packs = options.containsKey("packs")
                 ? java.util.Arrays.stream(options.get("packs").split(",")).map(ModelPack::named).toList() : List.of();
         if (!packs.isEmpty()) {
-            detectors = packs.stream().map(ModelPack::detector).distinct().toList();
+            detectors = packs.stream().map(p -> p.detector().modelName()).distinct().toList();
         }
         // Flip averaging doubles embedding time; measure it where it could pay off.
         List<Boolean> flips = switch (options.getOrDefault("flip", "both")) {
@@ -122,10 +122,10 @@ public final class QualityBench {
                 // Flip rows only for the detectors named (all by default): flip doubles the embedding time of a run.
                 boolean flipRows = !options.containsKey("flip-detectors") || List.of(options.get("flip-detectors").split(",")).contains(detectorName);
                 List<String> detectorRecognizers = packs.isEmpty() ? recognizers
-                        : packs.stream().filter(p -> p.detector().equals(detectorName)).map(p -> p.recognizer().modelName()).toList();
+                        : packs.stream().filter(p -> p.detector().modelName().equals(detectorName)).map(p -> p.recognizer().modelName()).toList();
                 for (String name : detectorRecognizers) {
                     List<Boolean> recognizerFlips = packs.isEmpty() ? (flipRows ? flips : List.of(false))
-                            : packs.stream().filter(p -> p.detector().equals(detectorName) && p.recognizer().modelName().equals(name)).map(ModelPack::flip).toList();
+                            : packs.stream().filter(p -> p.detector().modelName().equals(detectorName) && p.recognizer().modelName().equals(name)).map(ModelPack::flip).toList();
                     for (boolean flip : recognizerFlips) {
                         Recognizer recognizer = Recognizer.byModelName(name);
                         try (FaceEmbedder embedder = OnnxFaceEmbedder.create(recognizer, models, flip)) {
