@@ -64,8 +64,8 @@ public record MatcherConfig(
      * the two points the bench measured for every combination (1e-3 and 1e-4), extrapolated.
      */
     public static final Map<EmbeddingModel, ImpostorTail> IMPOSTOR_TAILS = Map.of(
-            // Measured to 1e-6 too (0.616), but that point is 2 of 1.9 million pairs, one a near-duplicate photo under two
-            // names; it would make every gallery over 10,000 faces refuse nearly everyone, so the tail ends at 1e-5.
+            // Measured to 1e-6 too (0.616), but that point rests on 2 of 1.9 million pairs and jumps 0.27 in a decade against
+            // 0.05 before; it would make galleries over 10,000 faces refuse nearly everyone, so the tail ends at 1e-5.
             new EmbeddingModel(Recognizer.ARCFACE_MBF_INT8, false), ImpostorTail.of(1e-2, 0.1736, 1e-3, 0.2348, 1e-4, 0.2906, 1e-5, 0.3431),
             new EmbeddingModel(Recognizer.ARCFACE_MBF_INT8, true), ImpostorTail.of(1e-3, 0.2366, 1e-4, 0.2918),
             new EmbeddingModel(Recognizer.MOBILEFACENET_128, false), ImpostorTail.of(1e-3, 0.3406, 1e-4, 0.4104),
