@@ -56,8 +56,8 @@ final class TrackingProcessor implements Processor<String, TrackingProcessor.Mat
     public void init(ProcessorContext<String, Tracked> context) {
         this.context = context;
         this.store = context.getStateStore(storeName);
-        // A quarter of the timeout: a silent source's tracks end at most 25 % late.
-        long every = Math.max(100, tracker.settings().timeoutMs() / 4);
+        // A tenth of the idle time: a silent source's tracks end at most 10 % late.
+        long every = Math.max(100, tracker.settings().idleMs() / 10);
         context.schedule(Duration.ofMillis(every), PunctuationType.WALL_CLOCK_TIME, this::expire);
     }
 

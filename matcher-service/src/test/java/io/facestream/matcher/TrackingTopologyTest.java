@@ -176,8 +176,10 @@ class TrackingTopologyTest {
         assertThat(so.get(1).getTime().toEpochMilli()).as("third named face").isEqualTo(T0 + 4 * STEP);
         assertThat(so.get(1).getPerson().getName()).isEqualTo("Ada Lovelace");
 
-        // The camera stops sending: the wall clock ends the track.
-        driver.advanceWallClockTime(Duration.ofSeconds(3));
+        // The camera stops sending: the wall clock ends the track (after the 10 s idle time, not the 2 s timeout).
+        driver.advanceWallClockTime(Duration.ofSeconds(5));
+        assertThat(events.isEmpty()).isTrue();
+        driver.advanceWallClockTime(Duration.ofSeconds(6));
         List<KeyValueEvent> ended = new ArrayList<>();
         events.readKeyValuesToList().forEach(kv -> ended.add(new KeyValueEvent(kv.key, kv.value)));
         assertThat(ended).hasSize(1);
@@ -191,7 +193,7 @@ class TrackingTopologyTest {
         assertThat(end.getPerson().getName()).isEqualTo("Ada Lovelace");
         assertThat(end.getBestSimilarity()).isGreaterThan(0.9f);
         assertThat(end.getBestFaceBox()).isNotNull();
-        driver.advanceWallClockTime(Duration.ofSeconds(3));
+        driver.advanceWallClockTime(Duration.ofSeconds(11));
         assertThat(events.isEmpty()).as("ended once").isTrue();
     }
 
