@@ -48,8 +48,12 @@ final class ClipTracks {
     private final List<TrackEvent> events;
     private final long start;
 
-    ClipTracks(List<MatchResult> results, List<TrackEvent> events, double fps) {
+    private final Map<String, List<float[]>> embeddings;
+
+    /** @param embeddings each frame's face embeddings by frame id (from facestream.faces.embedded), in the answer's face order */
+    ClipTracks(List<MatchResult> results, List<TrackEvent> events, Map<String, List<float[]>> embeddings, double fps) {
         this.events = events;
+        this.embeddings = embeddings;
         List<MatchResult> ordered = results.stream().sorted(Comparator.comparingLong(r -> r.getHeader().getSequence())).toList();
         start = ordered.get(0).getHeader().getCaptureTime().toEpochMilli();
         for (MatchResult r : ordered) {
@@ -175,6 +179,51 @@ final class ClipTracks {
                     s.identitySwitches(), s.appearances(), s.tracks());
         }
         out.printf(Locale.ROOT, "  tracks holding two people: %d%n", mixedTracks());
+        double[] sim = frameToFrameSimilarity();
+        float threshold = seen.isEmpty() ? 0 : seen.get(0).frame().getThreshold();
+        out.printf(Locale.ROOT, "  face to the previous frame's faces (threshold %.3f): same man min %.3f median %.3f (%d pairs);"
+                + " different people max %.3f (%d pairs)%n", threshold, sim[0], sim[1], (int) sim[3], sim[2], (int) sim[4]);
+    }
+
+    /**
+     * Cosine similarity of each face to the faces of the frame before, split into the same man (Lin-Manuel or Alex in
+     * consecutive frames) and two different people (anyone against someone else, across the shot cuts too): what the
+     * tracker's appearance veto must tell apart. Returns {same min, same median, different max, count same, count different}.
+     */
+    double[] frameToFrameSimilarity() {
+        List<Double> same = new ArrayList<>(), different = new ArrayList<>();
+        List<MatchResult> frames = seen.stream().map(Seen::frame).distinct().toList();
+        for (int n = 1; n < frames.size(); n++) {
+            List<Seen> now = of(frames.get(n)), before = of(frames.get(n - 1));
+            for (Seen a : now) {
+                for (Seen b : before) {
+                    float[] ea = embedding(a), eb = embedding(b);
+                    if (ea == null || eb == null) {
+                        continue;
+                    }
+                    double cos = io.facestream.face.Vectors.cosine(ea, eb);
+                    if (a.who() == b.who() && a.who() != Who.OTHER) {
+                        same.add(cos);
+                    } else if (a.who() != b.who()) {
+                        different.add(cos);
+                    }
+                }
+            }
+        }
+        same.sort(null);
+        different.sort(null);
+        return new double[] {same.isEmpty() ? Double.NaN : same.get(0), same.isEmpty() ? Double.NaN : same.get(same.size() / 2),
+                different.isEmpty() ? Double.NaN : different.get(different.size() - 1), same.size(), different.size()};
+    }
+
+    private List<Seen> of(MatchResult frame) {
+        return seen.stream().filter(s -> s.frame() == frame).toList();
+    }
+
+    private float[] embedding(Seen s) {
+        List<float[]> list = embeddings.get(s.frame().getHeader().getId());
+        int index = s.frame().getFaces().indexOf(s.face());
+        return list == null || index < 0 || index >= list.size() ? null : list.get(index);
     }
 
     /** The machine's load, printed with every measurement (2 shared cores). */

@@ -30,6 +30,7 @@ import io.facestream.schemas.Topics;
 import io.facestream.schemas.TrackEvent;
 import io.facestream.schemas.TrackEventKind;
 import io.facestream.schemas.TypedTopic;
+import io.facestream.schemas.Values;
 import picocli.CommandLine;
 
 /**
@@ -128,7 +129,10 @@ class TrackingEndToEndTest {
 
         // The camera stopped: its last tracks end after the idle time (3 s here), by the matcher's wall clock.
         List<TrackEvent> events = new ArrayList<>();
-        ClipTracks tracks = new ClipTracks(results, events, fps == 0 ? 29.97 : fps);
+        Map<String, List<float[]>> vectors = new HashMap<>();
+        read(camera, Topics.EMBEDDINGS, Duration.ZERO, record -> 1, expectedFrames, record -> vectors.put(record.value().getHeader().getId(),
+                record.value().getFaces().stream().map(face -> Values.floats(face.getVector())).toList()));
+        ClipTracks tracks = new ClipTracks(results, events, vectors, fps == 0 ? 29.97 : fps);
         read(camera, Topics.EVENTS, Duration.ofSeconds(1), record -> record.value().getKind() == TrackEventKind.ENDED ? 1 : 0,
                 tracks.trackCount(), record -> events.add(record.value()));
         tracks.print(System.out, camera);
