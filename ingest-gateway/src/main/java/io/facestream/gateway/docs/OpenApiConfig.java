@@ -82,7 +82,7 @@ public class OpenApiConfig {
                 && operation.getRequestBody().getContent().containsKey("multipart/form-data");
         // Everything that changes people or looks at a photo is a frame through the pipeline; keys and listings are not.
         boolean pipeline = path.startsWith("/api/recognition/") || (path.startsWith("/api/people/") && method != PathItem.HttpMethod.GET);
-        if (writes || path.equals("/api/people")) {
+        if (writes || path.equals("/api/people") || path.equals("/api/events")) {
             errors.put("400", "invalid input: invalid_image (not a readable JPEG or PNG), unsupported_file_type, missing_field, "
                     + "invalid_name, invalid_face_id, invalid_request, invalid_json");
         }
