@@ -24,7 +24,8 @@ import io.facestream.face.Images;
  * @param requestsPerMinute per API key, across every gateway instance; over it a request gets 429
  * @param eventsHeartbeat  how often GET /api/events sends a comment on an idle stream, default 15 s: proxies and load
  *                         balancers close idle connections after 30-60 s (nginx's proxy_read_timeout is 60 s)
- * @param eventsClientBuffer events queued for one event client at most, default 256 (about 128 KB of JSON); a client
+ * @param eventsClientBuffer events queued for one event client at most, default 1000 (about 500 KB of JSON; a burst after
+ *                         a fleet restart can bring hundreds at once); a client
  *                         further behind is dropped with a reason instead of growing the gateway's memory
  */
 @ConfigurationProperties("facestream.gateway")
@@ -50,7 +51,7 @@ public record GatewayProperties(String kafkaBootstrapServers, Duration replyTime
             eventsHeartbeat = Duration.ofSeconds(15);
         }
         if (eventsClientBuffer <= 0) {
-            eventsClientBuffer = 256;
+            eventsClientBuffer = 1000;
         }
     }
 }

@@ -29,7 +29,7 @@ public class EventsController {
             "time", "person": {"id", "name", "similarity"} | null, "previous_person", "confidence", "faces_seen", "first_seen", \
             "last_seen", "duration_ms", "best_similarity", "best_face": {"frame_id", "box": [x, y, w, h], "face_id"}}`. \
             A comment (`: keep-alive`) every 15 s keeps proxies from closing an idle stream; `: subscribed` comes first. \
-            A client that reads too slowly (256 events waiting for it) gets `{"kind": "dropped", "reason"}` and the stream \
+            A client that reads too slowly (1000 events waiting for it) gets `{"kind": "dropped", "reason"}` and the stream \
             ends; a stopping gateway sends `{"kind": "closing", "reason"}`. Needs the `recognize` scope; EventSource cannot \
             set headers, so the key may come as `?api_key=`.""";
 

@@ -46,12 +46,24 @@ public class WebSocketConfig implements WebSocketConfigurer {
     static final class KeyFromHandshake implements HandshakeInterceptor {
 
         @Override
-        public boolean beforeHandshake(ServerHttpRequest request, ServerHttpResponse response, WebSocketHandler handler, Map<String, Object> attributes) {
+        public boolean beforeHandshake(ServerHttpRequest request, ServerHttpResponse response, WebSocketHandler handler, Map<String, Object> attributes)
+                throws java.io.IOException {
             if (request instanceof ServletServerHttpRequest servlet) {
                 Object key = servlet.getServletRequest().getAttribute(ApiKeyFilter.ATTRIBUTE);
                 if (key != null) {
                     attributes.put(ApiKeyFilter.ATTRIBUTE, key);
                 }
+                String asked = servlet.getServletRequest().getParameter(VideoMode.PARAMETER);
+                java.util.Optional<VideoMode> mode = VideoMode.parse(asked);
+                if (mode.isEmpty()) {
+                    // Refused before the upgrade, so the client sees why in plain HTTP.
+                    response.setStatusCode(org.springframework.http.HttpStatus.BAD_REQUEST);
+                    response.getHeaders().setContentType(org.springframework.http.MediaType.APPLICATION_JSON);
+                    response.getBody().write(("{\"error\": \"invalid_request\", \"message\": \"mode must be 'ordered' (the default) or 'live'\"}")
+                            .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    return false;
+                }
+                attributes.put(RecognitionSocketHandler.MODE, mode.get());
             }
             return true;
         }
