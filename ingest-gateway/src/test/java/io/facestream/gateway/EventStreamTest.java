@@ -296,6 +296,22 @@ class EventStreamTest {
         }
     }
 
+    @Test
+    void theEventStreamAndTheLiveModeAreDescribedInOpenApi() throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/docs/openapi.json")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        JsonNode api = JSON.readTree(response.body());
+        JsonNode events = api.at("/paths/~1api~1events/get");
+        assertThat(events.at("/responses/200/content").has("text/event-stream")).isTrue();
+        assertThat(events.get("parameters").toString()).contains("\"camera\"", "\"person\"", "\"api_key\"");
+        assertThat(events.get("description").asText()).contains("started", "identified", "identity_changed", "ended", "keep-alive", "dropped");
+        assertThat(events.at("/responses/401/content/application~1json/schema/$ref").asText()).isEqualTo("#/components/schemas/Error");
+        assertThat(events.has("responses") && events.get("responses").has("403")).isTrue();
+        JsonNode socket = api.at("/paths/~1ws~1recognize/get");
+        assertThat(socket.get("parameters").toString()).contains("\"mode\"", "\"live\"");
+        assertThat(socket.get("description").asText()).contains("?mode=live", "\"skipped\": true", "track_id", "faces_seen");
+    }
+
     double dropped() {
         return metrics.get("facestream.events.dropped.clients").counter().count();
     }

@@ -132,8 +132,13 @@ public class OpenApiConfig {
                 .description(WebSocketProtocol.MARKDOWN)
                 .addParametersItem(new Parameter().in("query").name("api_key").required(false).schema(new StringSchema())
                         .description("the API key, for clients that cannot set headers (or send it as the first message)"))
+                .addParametersItem(new Parameter().in("query").name("mode").required(false)
+                        .schema(new StringSchema()._default("ordered")._enum(java.util.List.of("ordered", "live")))
+                        .description("ordered: every frame answered in order (analysis); live: the newest frame replaces one still "
+                                + "waiting, which is answered skipped (live video)"))
                 .responses(new ApiResponses()
                         .addApiResponse("101", new ApiResponse().description("switching protocols: the WebSocket is open"))
+                        .addApiResponse("400", errorResponse("invalid_request: a mode other than ordered or live"))
                         .addApiResponse("401", errorResponse("invalid_api_key: the key in the header or query is unknown or revoked"))
                         .addApiResponse("403", new ApiResponse().description("the page's origin is not in FACESTREAM_CORS_ORIGINS, "
                                 + "or the key lacks the 'recognize' scope")));
