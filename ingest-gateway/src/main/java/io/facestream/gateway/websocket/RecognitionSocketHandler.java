@@ -63,6 +63,12 @@ public class RecognitionSocketHandler extends BinaryWebSocketHandler {
         thread.setDaemon(true);
         return thread;
     });
+    /** Decodes and sends live frames that waited for a free slot (two threads: a 2-core machine decodes two at once at most). */
+    private static final java.util.concurrent.ExecutorService LIVE_SENDER = Executors.newFixedThreadPool(2, r -> {
+        Thread thread = new Thread(r, "websocket-live-sender");
+        thread.setDaemon(true);
+        return thread;
+    });
     /** Frames of one connection waiting for the pipeline; beyond this, frames are answered "busy" and not sent. */
     static final int MAX_IN_FLIGHT = 32;
     /**
@@ -74,8 +80,8 @@ public class RecognitionSocketHandler extends BinaryWebSocketHandler {
     /** Session attribute holding the connection's {@link VideoMode}, set at the handshake. */
     static final String MODE = "facestream.videoMode";
 
-    /** A checked frame of a live connection, not yet sent into the pipeline, and where its answer goes. */
-    private record Pending(long sequence, ImageUpload upload, CompletableFuture<Object> reply) {
+    /** A frame of a live connection, not yet checked nor sent into the pipeline, and where its answer goes. */
+    private record Pending(long sequence, byte[] image, CompletableFuture<Object> reply) {
     }
 
     /** Per connection: the next sequence number and the reply that must go out before the next one. */
@@ -147,19 +153,10 @@ public class RecognitionSocketHandler extends BinaryWebSocketHandler {
 
     /** Called with the connection's lock held, in arrival order. */
     private CompletableFuture<Object> answer(Connection connection, String sessionId, long sequence, byte[] image) {
-        ImageUpload upload;
-        try {
-            upload = ImageUpload.prepare(image, properties.maxImageSide(), properties.maxImagePixels());
-        } catch (ApiException e) {
-            return CompletableFuture.completedFuture(Replies.Failed.of(sequence, e));
-        } catch (RuntimeException e) {
-            // Whatever one client's bytes do to the decoder, that client gets an error and everyone else carries on.
-            log.warn("frame {} of connection {} could not be prepared", sequence, sessionId, e);
-            return CompletableFuture.completedFuture(Replies.Failed.of(sequence, ApiError.INVALID_IMAGE, "the image could not be read (JPEG or PNG expected)"));
-        }
         if (connection.mode == VideoMode.LIVE) {
-            Pending frame = new Pending(sequence, upload, new CompletableFuture<>());
+            Pending frame = new Pending(sequence, image, new CompletableFuture<>());
             if (connection.liveInFlight < LIVE_IN_FLIGHT) {
+                connection.liveInFlight++;
                 sendLive(connection, sessionId, frame);
             } else {
                 // Latest wins: the frame that was waiting is older than this one and would only be answered later still.
@@ -170,24 +167,45 @@ public class RecognitionSocketHandler extends BinaryWebSocketHandler {
             }
             return frame.reply();
         }
-        return submit(connection, sessionId, sequence, upload);
+        return prepareAndSubmit(connection, sessionId, sequence, image);
     }
 
-    /** Sends a live frame; when it is answered, the frame waiting meanwhile (if any) takes its slot. Lock held. */
+    /**
+     * Sends a live frame into the slot reserved for it; when it is answered, the frame waiting meanwhile (if any) takes
+     * the slot over. A live frame is decoded only when it is sent, not on arrival: at 30 frames a second most are replaced,
+     * and decoding them would take CPU from the pipeline.
+     */
     private void sendLive(Connection connection, String sessionId, Pending frame) {
-        connection.liveInFlight++;
-        submit(connection, sessionId, frame.sequence(), frame.upload()).whenComplete((body, failure) -> {
+        prepareAndSubmit(connection, sessionId, frame.sequence(), frame.image()).whenComplete((body, failure) -> {
             Pending next;
             synchronized (connection) {
-                connection.liveInFlight--;
                 next = connection.waiting;
                 connection.waiting = null;
-                if (next != null) {
-                    sendLive(connection, sessionId, next);
+                if (next == null) {
+                    connection.liveInFlight--;
                 }
+            }
+            if (next != null) {
+                // Not on this thread: it is the gateway's results reader, which must not decode images.
+                LIVE_SENDER.execute(() -> sendLive(connection, sessionId, next));
             }
             frame.reply().complete(failure == null ? body : Replies.Failed.of(frame.sequence(), ApiError.INTERNAL, "the frame could not be answered"));
         });
+    }
+
+    /** Checks the image (decoding it) and sends it; the future always completes with a reply, never exceptionally. */
+    private CompletableFuture<Object> prepareAndSubmit(Connection connection, String sessionId, long sequence, byte[] image) {
+        ImageUpload upload;
+        try {
+            upload = ImageUpload.prepare(image, properties.maxImageSide(), properties.maxImagePixels());
+        } catch (ApiException e) {
+            return CompletableFuture.completedFuture(Replies.Failed.of(sequence, e));
+        } catch (RuntimeException e) {
+            // Whatever one client's bytes do to the decoder, that client gets an error and everyone else carries on.
+            log.warn("frame {} of connection {} could not be prepared", sequence, sessionId, e);
+            return CompletableFuture.completedFuture(Replies.Failed.of(sequence, ApiError.INVALID_IMAGE, "the image could not be read (JPEG or PNG expected)"));
+        }
+        return submit(connection, sessionId, sequence, upload);
     }
 
     /** Into the pipeline; the future always completes with a reply (errors included), never exceptionally. */
