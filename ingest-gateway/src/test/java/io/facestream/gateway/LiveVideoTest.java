@@ -74,8 +74,11 @@ class LiveVideoTest {
     SlowPipeline pipeline;
 
     @BeforeAll
-    void startPipeline() {
+    void startPipeline() throws Exception {
         pipeline = new SlowPipeline(brokers, SERVICE);
+        // The first frame through a fresh broker waits for metadata and fetch sessions (seconds on a busy machine);
+        // the runs below should measure the modes, not that.
+        assertThat(run(null, 0, 3)).hasSize(3);
     }
 
     @AfterAll
@@ -145,10 +148,14 @@ class LiveVideoTest {
         }
     }
 
-    /** Sends {@link #FRAMES} frames {@code gapMs} apart over one connection and collects every reply. */
     List<Reply> run(String mode, long gapMs) throws Exception {
+        return run(mode, gapMs, FRAMES);
+    }
+
+    /** Sends {@code frames} frames {@code gapMs} apart over one connection and collects every reply. */
+    List<Reply> run(String mode, long gapMs, int frames) throws Exception {
         byte[] jpeg = TestPhotos.bytes(TestPhotos.A1);
-        long[] sentAt = new long[FRAMES];
+        long[] sentAt = new long[frames];
         List<Reply> replies = new CopyOnWriteArrayList<>();
         WebSocket socket = HttpClient.newHttpClient().newWebSocketBuilder()
                 .buildAsync(URI.create("ws://127.0.0.1:" + port + "/ws/recognize?api_key=" + TestKeys.ADMIN + (mode == null ? "" : "&mode=" + mode)),
@@ -173,7 +180,7 @@ class LiveVideoTest {
                             }
                         }).get(10, TimeUnit.SECONDS);
         long start = System.nanoTime();
-        for (int i = 0; i < FRAMES; i++) {
+        for (int i = 0; i < frames; i++) {
             long due = start + TimeUnit.MILLISECONDS.toNanos(i * gapMs);
             while (System.nanoTime() < due) {
                 Thread.sleep(1);
@@ -182,7 +189,7 @@ class LiveVideoTest {
             socket.sendBinary(ByteBuffer.wrap(jpeg), true).get(10, TimeUnit.SECONDS);
         }
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (replies.size() < FRAMES && System.nanoTime() < end) {
+        while (replies.size() < frames && System.nanoTime() < end) {
             Thread.sleep(20);
         }
         socket.sendClose(WebSocket.NORMAL_CLOSURE, "done");
@@ -230,8 +237,9 @@ class LiveVideoTest {
         // Latest wins: the last frame is never the one replaced.
         assertThat(replies.get(FRAMES - 1).skipped()).isFalse();
         // Only the answered frames went into the pipeline.
-        String session = pipeline.received.keySet().stream().filter(id -> pipeline.received.get(id).size() == answered.size())
-                .findFirst().orElseThrow(() -> new AssertionError("no source with " + answered.size() + " frames: " + pipeline.received));
+        JsonNode face = answered.get(0).body().get(answered.get(0).sequence() % 2 == 0 ? "recognized_faces" : "unknown_faces").get(0);
+        String track = face.get("track_id").asText();
+        String session = track.substring(0, track.length() - "/1".length());
         assertThat(pipeline.received.get(session)).containsExactlyElementsOf(answered.stream().map(Reply::sequence).toList());
         // Each answered frame waited for at most the two in the pipeline ahead of it: about 3 × 100 ms, not the
         // 3 s the last of an ordered burst waits. The bound leaves room for a loaded machine.
