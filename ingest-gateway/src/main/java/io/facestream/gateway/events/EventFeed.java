@@ -98,10 +98,6 @@ public class EventFeed {
         return emitter;
     }
 
-    int clients() {
-        return subscribers.size();
-    }
-
     private void read() {
         while (running) {
             try {

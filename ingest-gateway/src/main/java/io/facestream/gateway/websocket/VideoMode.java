@@ -1,7 +1,6 @@
 package io.facestream.gateway.websocket;
 
 import java.util.Arrays;
-import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -24,9 +23,5 @@ enum VideoMode {
             return Optional.of(ORDERED);
         }
         return Arrays.stream(values()).filter(mode -> mode.name().equalsIgnoreCase(value.strip())).findFirst();
-    }
-
-    String value() {
-        return name().toLowerCase(Locale.ROOT);
     }
 }

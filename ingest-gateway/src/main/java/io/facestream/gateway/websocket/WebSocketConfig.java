@@ -42,7 +42,7 @@ public class WebSocketConfig implements WebSocketConfigurer {
                 .addInterceptors(new KeyFromHandshake());
     }
 
-    /** Hands the key ApiKeyFilter accepted at the handshake to the WebSocket session. */
+    /** Hands the key ApiKeyFilter accepted at the handshake, and the chosen {@link VideoMode}, to the WebSocket session. */
     static final class KeyFromHandshake implements HandshakeInterceptor {
 
         @Override
