@@ -18,6 +18,7 @@ import io.facestream.face.FaceDetector;
 import io.facestream.face.FaceEmbedder;
 import io.facestream.face.ModelPack;
 import io.facestream.face.OnnxFaceEmbedder;
+import io.facestream.face.Vectors;
 import io.facestream.face.clusters.ClusterQuality;
 import io.facestream.face.clusters.ClusterSettings;
 import io.facestream.face.clusters.FaceClusterer;
@@ -47,7 +48,9 @@ public final class ClusterBench {
     record Labelled(String identity, String path, float[] vector) {
     }
 
-    record Row(String pack, String model, String set, ClusterSettings settings, boolean isDefault, ClusterQuality quality, double millis) {
+    /** @param impostorLinks share of pairs of different people at or above the setting's similarity: its pairwise false-accept rate */
+    record Row(String pack, String model, String set, ClusterSettings settings, boolean isDefault, ClusterQuality quality, double impostorLinks,
+               double millis) {
     }
 
     public static void main(String[] args) throws Exception {
@@ -99,7 +102,7 @@ public final class ClusterBench {
                     FaceClusters<Labelled> clusters = FaceClusterer.cluster(set.getValue(), Labelled::vector, settings);
                     double ms = (System.nanoTime() - c0) / 1e6;
                     Row row = new Row(pack.value(), pack.detector() + " + " + model.name(), set.getKey(), settings, settings.equals(chosen),
-                            ClusterQuality.of(clusters, Labelled::identity), ms);
+                            ClusterQuality.of(clusters, Labelled::identity), impostorLinks(set.getValue(), settings.minSimilarity()), ms);
                     rows.add(row);
                     System.out.println(line(row));
                 }
@@ -142,6 +145,19 @@ public final class ClusterBench {
         return out;
     }
 
+    static double impostorLinks(List<Labelled> faces, float similarity) {
+        long impostors = 0, linked = 0;
+        for (int i = 0; i < faces.size(); i++) {
+            for (int j = i + 1; j < faces.size(); j++) {
+                if (!faces.get(i).identity().equals(faces.get(j).identity())) {
+                    impostors++;
+                    linked += Vectors.dot(faces.get(i).vector(), faces.get(j).vector()) >= similarity ? 1 : 0;
+                }
+            }
+        }
+        return impostors == 0 ? 0 : (double) linked / impostors;
+    }
+
     private static void write(Path file, List<Labelled> faces) throws IOException {
         Files.createDirectories(file.toAbsolutePath().getParent());
         List<String> lines = new ArrayList<>();
@@ -175,8 +191,8 @@ public final class ClusterBench {
 
     private static String line(Row r) {
         ClusterQuality q = r.quality();
-        return String.format(Locale.ROOT, "| %s | %s | %s | %.3f | %d | %d | %d | %d | %.1f %% | %.1f %% | %d of %d | %d | %.1f %% | %d | %.0f |%s",
-                r.pack(), r.model(), r.set(), r.settings().minSimilarity(), r.settings().minFaces(), q.faces(), q.identities(), q.clusters(),
+        return String.format(Locale.ROOT, "| %s | %s | %s | %.3f | %.1e | %d | %d | %d | %d | %.1f %% | %.1f %% | %d of %d | %d | %.1f %% | %d | %.0f |%s",
+                r.pack(), r.model(), r.set(), r.settings().minSimilarity(), r.impostorLinks(), r.settings().minFaces(), q.faces(), q.identities(), q.clusters(),
                 100 * q.precision(), 100 * q.recall(), q.splitIdentities(), q.identities(), q.mergedClusters(), 100 * q.noiseShare(),
                 q.loneFacesClustered(), r.millis(), r.isDefault() ? " **default**" : "");
     }
@@ -188,9 +204,9 @@ public final class ClusterBench {
         md.append(String.format(Locale.ROOT, "Produced by `java -jar bench/target/bench-0.1.0-SNAPSHOT-exec.jar clusters %s` in %.0f s; "
                 + "load average (1 min) %s at the start, %s at the end, on this 2-core machine. Embedding: %s.%n%n",
                 arguments, seconds, loadBefore, loadAfter, embedTimes));
-        md.append("| pack | detector + recognizer | set | min similarity | min faces | faces | identities | clusters | pairwise precision "
+        md.append("| pack | detector + recognizer | set | min similarity | impostor pairs linked | min faces | faces | identities | clusters | pairwise precision "
                 + "| pairwise recall | identities split | clusters merging identities | noise | lone faces clustered | ms |\n");
-        md.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        md.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (Row r : rows) {
             md.append(line(r)).append('\n');
         }
