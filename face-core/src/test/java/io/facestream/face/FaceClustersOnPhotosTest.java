@@ -60,6 +60,11 @@ class FaceClustersOnPhotosTest {
         assertThat(quality.recall()).isGreaterThanOrEqualTo(RECALL);
     }
 
+    /**
+     * Measured: no wrong pair with either pack; recall 0.74 with the permissive pack (its one cluster holds all 8 photos of
+     * the person photographed most; the people with 2 or 3 photos stay noise at similarity 0.96) and 0.82 with the research
+     * pack (a second cluster of the 3 photos of deepface_person_04). People with 2 photos are noise by design (3 faces make a core).
+     */
     static final double PRECISION = 1.0;
-    static final double RECALL = 0.5;
+    static final double RECALL = 0.7;
 }
