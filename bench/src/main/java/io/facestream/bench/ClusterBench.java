@@ -101,7 +101,7 @@ public final class ClusterBench {
                     long c0 = System.nanoTime();
                     FaceClusters<Labelled> clusters = FaceClusterer.cluster(set.getValue(), Labelled::vector, settings);
                     double ms = (System.nanoTime() - c0) / 1e6;
-                    Row row = new Row(pack.value(), pack.detector() + " + " + model.name(), set.getKey(), settings, settings.equals(chosen),
+                    Row row = new Row(pack.value(), pack.detector().modelName() + " + " + model.name(), set.getKey(), settings, settings.equals(chosen),
                             ClusterQuality.of(clusters, Labelled::identity), impostorLinks(set.getValue(), settings.minSimilarity()), ms);
                     rows.add(row);
                     System.out.println(line(row));
@@ -125,7 +125,7 @@ public final class ClusterBench {
         PairList.identities(data.resolve("lfw/identities.csv"), data.resolve("lfw"))
                 .forEach(p -> photos.add(new PairList.Labelled(p.image(), "lfw:" + p.identity())));
         List<Labelled> out = new ArrayList<>();
-        Detector detector = Detector.named(pack.detector());
+        Detector detector = pack.detector();
         try (FaceDetector faces = detector.create(models, detector.defaultSettings());
              FaceEmbedder embedder = OnnxFaceEmbedder.create(pack.recognizer(), models, pack.flip())) {
             FacePipeline pipeline = new FacePipeline(new CentralFaces(faces), embedder);

@@ -32,9 +32,9 @@ class FaceClustersOnPhotosTest {
     @EnumSource(ModelPack.class)
     void defaultSettingsGroupEachRepeatedStrangerWithoutMixingPeople(ModelPack pack) throws Exception {
         Path data = TestData.dir();
-        ModelStore store = TestModels.store(pack.detector(), pack.recognizer().modelName());
+        ModelStore store = TestModels.store(pack.detector().modelName(), pack.recognizer().modelName());
         List<Photo> photos = new ArrayList<>();
-        Detector detector = Detector.named(pack.detector());
+        Detector detector = pack.detector();
         try (FaceDetector faces = detector.create(store); FaceEmbedder embedder = OnnxFaceEmbedder.create(pack.recognizer(), store, pack.flip())) {
             for (String line : Files.readAllLines(data.resolve("deepface/identities.csv")).subList(1, 26)) {
                 String[] f = line.split(",");
