@@ -12,8 +12,9 @@ import io.facestream.face.Recognizer;
  * <p>The matcher's thresholds (MatcherConfig.CALIBRATED_THRESHOLDS, 1 impostor pair in 10,000 accepted) are too loose to
  * link faces: DBSCAN chains links, so one false link merges two strangers, and at those thresholds half the claimed pairs
  * were wrong (ArcFace 0.289: 49 % pairwise precision on CelebA, 39 % with LFW; dlib 0.944: 70 % and 18 %). Both defaults sit
- * where about 1 impostor pair in 100,000 or fewer links, and keep pairwise precision at 98 % or more with the 1,468 LFW
- * distractors: ArcFace 0.40 (98.8 % precision, 79 % recall), dlib+flip 0.96 (98.3 %, 40 %). Three faces make a core: two
+ * where about 3 impostor pairs in a million link (of the 1.9 million pairs of different people in CelebA + LFW), 30 times
+ * stricter than the matcher, and keep pairwise precision at 98 % or more with the 1,468 LFW distractors: ArcFace 0.40
+ * (98.8 % precision, 79 % recall), dlib+flip 0.96 (98.3 %, 40 %). Three faces make a core: two
  * gained little recall and merged more clusters, four lost a fifth of the recall for no precision. Precision comes first
  * because a merged cluster, once enrolled, is two people under one name; a split one only shows the same stranger twice.
  * The variants in no pack (no flip for dlib, flip for ArcFace, MobileFaceNet) were not measured: they take their pack
