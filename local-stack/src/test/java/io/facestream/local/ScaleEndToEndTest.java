@@ -234,8 +234,8 @@ class ScaleEndToEndTest {
         for (String instance : after.keySet()) {
             assertThat(after.get(instance) - before.get(instance)).as(instance + " took part").isPositive();
         }
-        // The gateway's metrics on its management port need no key; on the API port they still do.
-        assertThat(gateway(0).get("/actuator/prometheus").status()).isEqualTo(200);
+        // The gateway's metrics on its management port need no key (scraped above); the API port still asks for one.
+        assertThat(service("gateway", 0).status("/actuator/prometheus")).isEqualTo(200);
         assertThat(new Gateway("http://127.0.0.1:" + gatewayPorts.get(0), "no-key").get("/actuator/prometheus").status()).isEqualTo(401);
         assertThat(service("detector", 0).metric("/metrics", "kafka_stream_thread_process_total")).as("Kafka Streams' own metrics are bound").isPositive();
     }
@@ -497,7 +497,7 @@ class ScaleEndToEndTest {
      * @param duplicates answers beyond the first per frame (replays after a kill)
      * @param differing frames whose answers differ from each other (must be none)
      */
-    record Counts(int sent, int answered, int duplicates, int differing, Map<String, Integer> names) {
+    record Counts(int sent, int answered, int duplicates, int differing, Map<String, Integer> names, Map<Integer, Integer> answersPerFrame) {
 
         int named(String name) {
             return names.getOrDefault(name, 0);
@@ -505,7 +505,8 @@ class ScaleEndToEndTest {
 
         @Override
         public String toString() {
-            return "sent " + sent + ", answered " + answered + ", duplicate answers " + duplicates + ", differing " + differing + ", names " + names;
+            return "sent " + sent + ", answered " + answered + ", duplicate answers " + duplicates + ", differing " + differing + ", names " + names
+                    + ", frames by number of answers " + answersPerFrame;
         }
     }
 
@@ -550,6 +551,7 @@ class ScaleEndToEndTest {
             int duplicates = 0;
             int differing = 0;
             Map<String, Integer> names = new HashMap<>();
+            Map<Integer, Integer> perFrame = new java.util.TreeMap<>();
             for (String frame : frames) {
                 List<MatchResult> results = byFrame.get(frame);
                 if (results == null) {
@@ -557,11 +559,12 @@ class ScaleEndToEndTest {
                 }
                 answered++;
                 duplicates += results.size() - 1;
+                perFrame.merge(results.size(), 1, Integer::sum);
                 Set<String> distinct = results.stream().map(Answers::summary).collect(Collectors.toSet());
                 differing += distinct.size() > 1 ? 1 : 0;
                 names.merge(summary(results.get(0)), 1, Integer::sum);
             }
-            return new Counts(frames.size(), answered, duplicates, differing, names);
+            return new Counts(frames.size(), answered, duplicates, differing, names, perFrame);
         }
 
         /** What a camera learns from an answer: the names (or the error code), in face order. */
