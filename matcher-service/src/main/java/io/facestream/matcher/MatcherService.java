@@ -77,6 +77,9 @@ public final class MatcherService implements AutoCloseable {
         hikari.setSchema(config.databaseSchema());
         hikari.setMaximumPoolSize(Math.max(2, config.streamThreads() + 1));
         hikari.setPoolName("matcher");
+        // Hikari waits 30 s for a connection by default, holding the stream thread (and every frame behind it) that long
+        // while PostgreSQL is down; 3 s answers an enrolment UNAVAILABLE well within the gateway's 15 s reply timeout.
+        hikari.setConnectionTimeout(3_000);
         return new HikariDataSource(hikari);
     }
 

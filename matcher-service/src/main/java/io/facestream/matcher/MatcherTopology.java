@@ -66,9 +66,15 @@ public final class MatcherTopology {
             try {
                 return matcher.handle(frame);
             } catch (RuntimeException e) {
-                log.warn("matching failed", e);
+                var unreachable = Unavailable.reason(e);
+                if (unreachable.isPresent()) {
+                    log.warn("{} {} frame refused: {}", frame.getHeader().getOperation(), frame.getHeader().getSourceKind(), unreachable.get());
+                } else {
+                    log.warn("matching failed", e);
+                }
                 MatchResult failed = MatchResult.newBuilder().setHeader(frame.getHeader())
-                        .setError(ErrorCode.INTERNAL.error("matching failed: " + e.getMessage())).build();
+                        .setError(unreachable.map(reason -> ErrorCode.UNAVAILABLE.error(frame.getHeader().getOperation().toString().toLowerCase(java.util.Locale.ROOT)
+                                + " refused, nothing stored: " + reason)).orElseGet(() -> ErrorCode.INTERNAL.error("matching failed: " + e.getMessage()))).build();
                 return new Outcome(failed, List.of());
             }
         });

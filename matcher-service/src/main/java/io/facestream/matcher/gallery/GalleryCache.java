@@ -50,6 +50,11 @@ public final class GalleryCache {
         redis.set(completeKey(model), "1");
     }
 
+    /** Throws when Redis cannot be reached. */
+    public void ping() {
+        redis.ping();
+    }
+
     public void apply(PersonChange change) {
         byte[] field = String.valueOf(change.getPersonId()).getBytes();
         if (change.getKind() == PersonChangeKind.DELETE) {
