@@ -128,14 +128,14 @@ final class Report {
                 %s
                 **Gallery build** (adding the faces one by one, the way enrolment does; heap measured after a GC, bench data included):
 
-                | faces | of them real | add all (s) | per face (µs) | bytes per face (vector + code + owner) | heap per face (B) |
+                | faces | of them real | add all (s CPU) | per face (µs CPU) | bytes per face (vector + code + owner) | heap per face (B) |
                 |---|---|---|---|---|---|
                 %s
 
                 **Search, one thread.** Recall@1: the method's top-1 has the exact top-1's similarity. Planted: photos of
                 enrolled real people named by the method / by exact search / probes.
 
-                | faces | method | p50 ms | p99 ms | recall@1 planted real | real strangers | synthetic enrolled | synthetic strangers | all | recall@10 | planted named (method / exact / probes) |
+                | faces | method | p50 ms CPU | p99 ms CPU | recall@1 planted real | real strangers | synthetic enrolled | synthetic strangers | all | recall@10 | planted named (method / exact / probes) |
                 |---|---|---|---|---|---|---|---|---|---|---|
                 %s
                 %s

@@ -40,7 +40,7 @@ public final class FaceIndex {
     static volatile boolean centreQueries = true;
     private int centredAt;
 
-    private final ThreadLocal<short[]> distances = ThreadLocal.withInitial(() -> new short[0]);
+    private final ThreadLocal<Buffer> buffers = ThreadLocal.withInitial(Buffer::new);
 
     public FaceIndex(int dim) {
         this.dim = dim;
@@ -119,25 +119,33 @@ public final class FaceIndex {
         }
     }
 
-    /** The {@code candidates} faces nearest the probe by code (ties at the cut included up to the count), exactly. */
+    /**
+     * The {@code candidates} faces nearest the probe by code (fewer when many tie at the cut), re-ranked exactly. One
+     * pass: faces within the current cut distance gather in a buffer; when it fills, the cut tightens to the distance that
+     * keeps {@code candidates} of them. After a few thousand faces the cut is tight and almost no face enters the buffer,
+     * so the pass costs little more than the popcounts.
+     */
     public void scanCodes(float[] probe, int candidates, Visitor visitor) {
         long[] query = new long[words];
         code(probe, 0, centreQueries ? centre : zero, query, 0);
-        short[] distance = distances.get();
-        if (distance.length < slots) {
-            distance = new short[Math.max(slots, distance.length * 2)];
-            distances.set(distance);
-        }
-        int[] histogram = new int[dim + 2];
+        Buffer buffer = buffers.get();
+        buffer.reset(candidates);
+        int cut = dim;
+        long[] q = Arrays.copyOf(query, 8);
+        long q0 = q[0], q1 = q[1], q2 = q[2], q3 = q[3], q4 = q[4], q5 = q[5], q6 = q[6], q7 = q[7];
         for (int c = 0; c * CHUNK < slots; c++) {
             long[] chunkCodes = codes[c];
-            long[] chunkOwners = owners[c];
             int n = Math.min(CHUNK, slots - c * CHUNK);
             int base = c * CHUNK;
             for (int i = 0; i < n; i++) {
                 int d;
-                if (chunkOwners[i] == FREE) {
-                    d = dim + 1;
+                if (words == 8) {
+                    // 512-d, the common case, unrolled.
+                    int at = i * 8;
+                    d = Long.bitCount(chunkCodes[at] ^ q0) + Long.bitCount(chunkCodes[at + 1] ^ q1)
+                            + Long.bitCount(chunkCodes[at + 2] ^ q2) + Long.bitCount(chunkCodes[at + 3] ^ q3)
+                            + Long.bitCount(chunkCodes[at + 4] ^ q4) + Long.bitCount(chunkCodes[at + 5] ^ q5)
+                            + Long.bitCount(chunkCodes[at + 6] ^ q6) + Long.bitCount(chunkCodes[at + 7] ^ q7);
                 } else {
                     d = 0;
                     int at = i * words;
@@ -145,21 +153,75 @@ public final class FaceIndex {
                         d += Long.bitCount(chunkCodes[at + w] ^ query[w]);
                     }
                 }
-                distance[base + i] = (short) d;
-                histogram[d]++;
+                if (d <= cut && buffer.add(base + i, d)) {
+                    cut = buffer.tighten(dim);
+                }
             }
         }
-        // The largest distance that keeps at most `candidates` faces, and how many faces at exactly the next one may join.
-        int cut = -1, taken = 0;
-        while (cut + 1 <= dim && taken + histogram[cut + 1] <= candidates) {
-            taken += histogram[++cut];
-        }
-        int atEdge = cut + 1 <= dim ? candidates - taken : 0;
-        for (int slot = 0; slot < slots; slot++) {
-            int d = distance[slot];
-            if (d <= cut || (d == cut + 1 && atEdge-- > 0)) {
-                visitor.visit(slot, owner(slot), similarity(slot, probe));
+        buffer.tighten(dim);
+        for (int k = 0; k < buffer.count; k++) {
+            int slot = buffer.slots[k];
+            long owner = owner(slot);
+            if (owner != FREE) {
+                visitor.visit(slot, owner, similarity(slot, probe));
             }
+        }
+    }
+
+    /** Candidate slots and their code distances, per searching thread. */
+    private static final class Buffer {
+        int[] slots = new int[0];
+        short[] distances = new short[0];
+        int[] histogram = new int[0];
+        int count;
+        int wanted;
+
+        void reset(int candidates) {
+            wanted = Math.max(1, candidates);
+            if (slots.length < 2 * wanted) {
+                slots = new int[2 * wanted];
+                distances = new short[2 * wanted];
+            }
+            count = 0;
+        }
+
+        /** True when full: time to tighten. */
+        boolean add(int slot, int distance) {
+            slots[count] = slot;
+            distances[count++] = (short) distance;
+            return count == slots.length;
+        }
+
+        /** Keeps the faces within the largest distance that holds at most {@code wanted} of them; returns that distance. */
+        int tighten(int dim) {
+            if (histogram.length < dim + 1) {
+                histogram = new int[dim + 1];
+            }
+            Arrays.fill(histogram, 0);
+            for (int k = 0; k < count; k++) {
+                histogram[distances[k]]++;
+            }
+            int cut = -1, taken = 0;
+            while (cut < dim && taken + histogram[cut + 1] <= wanted) {
+                taken += histogram[++cut];
+            }
+            if (cut < 0) {
+                // More than `wanted` faces share the smallest distance: keep them all, with room for more.
+                cut = 0;
+                if (histogram[0] * 2 > slots.length) {
+                    slots = Arrays.copyOf(slots, histogram[0] * 2);
+                    distances = Arrays.copyOf(distances, histogram[0] * 2);
+                }
+            }
+            int kept = 0;
+            for (int k = 0; k < count; k++) {
+                if (distances[k] <= cut) {
+                    slots[kept] = slots[k];
+                    distances[kept++] = distances[k];
+                }
+            }
+            count = kept;
+            return cut;
         }
     }
 
