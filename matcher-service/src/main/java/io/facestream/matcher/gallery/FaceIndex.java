@@ -99,6 +99,12 @@ public final class FaceIndex {
         return dot(vectors[slot >> CHUNK_BITS], (slot & (CHUNK - 1)) * dim, probe, dim);
     }
 
+    /** A copy of a stored face. */
+    public float[] vector(int slot) {
+        int at = (slot & (CHUNK - 1)) * dim;
+        return Arrays.copyOfRange(vectors[slot >> CHUNK_BITS], at, at + dim);
+    }
+
     /** Bytes held per face slot: the vector, its code and its owner. */
     public int bytesPerFace() {
         return dim * Float.BYTES + words * Long.BYTES + Long.BYTES;
