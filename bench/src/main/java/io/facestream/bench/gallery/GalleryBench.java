@@ -130,6 +130,20 @@ public final class GalleryBench {
                 exactTop[q] = top.slots();
                 exactBest[q] = top.best();
             }
+            // The floor of any full code scan: reading as many bytes as the codes (N × 64 B) once, on this machine, now.
+            long[] bytes = new long[index.size() * 8];
+            Arrays.fill(bytes, 7L);
+            double[] floorMs = new double[20];
+            long sink = 0;
+            for (int r = 0; r < floorMs.length; r++) {
+                long t = CPU.getCurrentThreadCpuTime();
+                for (long b : bytes) {
+                    sink += b;
+                }
+                floorMs[r] = (CPU.getCurrentThreadCpuTime() - t) / 1e6;
+            }
+            bytes = null;
+            report.floor(size, Report.percentile(floorMs, 0.5), sink);
             report.method(size, "exact (float, all faces)", exactMs, all, exactTop, exactTop, exactBest, exactBest, index);
             System.out.println(report.lastRow());
             for (int candidates : candidateCounts) {

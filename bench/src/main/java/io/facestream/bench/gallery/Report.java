@@ -106,6 +106,13 @@ final class Report {
         methodRows.add(row.toString());
     }
 
+    private final List<String> floorRows = new ArrayList<>();
+
+    void floor(int size, double ms, long sink) {
+        floorRows.add(String.format(Locale.ROOT, "| %,d | %.2f | %.1f |", size, ms, size * 64 / 1e6 / ms));
+        System.out.println(floorRows.get(floorRows.size() - 1) + (sink == 42 ? "" : ""));
+    }
+
     String lastRow() {
         return methodRows.get(methodRows.size() - 1);
     }
@@ -138,9 +145,16 @@ final class Report {
                 | faces | method | p50 ms CPU | p99 ms CPU | recall@1 planted real | real strangers | synthetic enrolled | synthetic strangers | all | recall@10 | planted named (method / exact / probes) |
                 |---|---|---|---|---|---|---|---|---|---|---|
                 %s
+
+                **Memory floor** (the same run): summing an array of as many bytes as the faces' codes, once — what any
+                full code scan must at least take here now.
+
+                | faces | ms CPU (p50 of 20) | GB/s |
+                |---|---|---|
+                %s
                 %s
                 """, args, System.getProperty("java.version"), started, uptime(), distribution, String.join("\n", sizeRows),
-                String.join("\n", methodRows), loadRows.isEmpty() ? "" : "\n**Load at start**\n\n" + String.join("\n", loadRows) + "\n");
+                String.join("\n", methodRows), String.join("\n", floorRows), loadRows.isEmpty() ? "" : "\n**Load at start**\n\n" + String.join("\n", loadRows) + "\n");
     }
 
     static String uptime() {
