@@ -35,9 +35,6 @@ public final class FaceIndex {
     private int[] freeSlots = new int[16];
     private int freeCount;
     private final float[] centre;
-    private final float[] zero;
-    /** Bench switch: code probes against the gallery's centre too, or as they are. */
-    static volatile boolean centreQueries = true;
     private int centredAt;
 
     private final ThreadLocal<Buffer> buffers = ThreadLocal.withInitial(Buffer::new);
@@ -46,7 +43,6 @@ public final class FaceIndex {
         this.dim = dim;
         this.words = (dim + 63) / 64;
         this.centre = new float[dim];
-        this.zero = new float[dim];
     }
 
     public int dim() {
@@ -133,7 +129,7 @@ public final class FaceIndex {
      */
     public void scanCodes(float[] probe, int candidates, Visitor visitor) {
         long[] query = new long[words];
-        code(probe, 0, centreQueries ? centre : zero, query, 0);
+        code(probe, 0, centre, query, 0);
         Buffer buffer = buffers.get();
         buffer.reset(candidates);
         int cut = dim;
