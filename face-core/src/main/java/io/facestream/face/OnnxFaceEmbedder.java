@@ -76,7 +76,7 @@ public final class OnnxFaceEmbedder implements FaceEmbedder {
     }
 
     private float[] run(Mat aligned) {
-        float[] chw = Tensors.bgrToChw(aligned, true, recognizer.mean(), recognizer.scale());
+        FloatBuffer chw = Tensors.bgrToChw(aligned, true, recognizer.mean(), recognizer.scale());
         try (OrtSession.Result result = Onnx.run(session, recognizer.inputName(), chw, 1, 3, aligned.rows(), aligned.cols())) {
             FloatBuffer output = ((OnnxTensor) result.get(0)).getFloatBuffer();
             float[] vector = new float[output.remaining()];
