@@ -47,13 +47,13 @@ final class FleetRun {
                     cameras.add(new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log)).start());
                 }
                 // Each new camera is a JVM and an ffmpeg starting: let them settle before the window opens.
-                Thread.sleep(quick ? 4000 : 6000);
+                Thread.sleep(quick ? 4000 : 5000);
                 for (Process p : cameras) {
                     if (!p.isAlive()) {
                         throw new IllegalStateException("a camera process ended with status " + p.exitValue() + "; see " + log);
                     }
                 }
-                Step step = window(answers, n, quick ? 6 : 12);
+                Step step = window(answers, n, quick ? 6 : 10);
                 steps.add(step);
                 PackRun.say("fleet %d cameras: %d answers, %.1f frames/s (offered %.0f), lag p50 %.0f p99 %.0f max %.0f ms%s; load %s",
                         n, step.answered(), step.answeredPerSecond(), FPS * n, step.lagP50(), step.lagP99(), step.lagMax(),

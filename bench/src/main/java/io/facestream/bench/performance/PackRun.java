@@ -51,7 +51,7 @@ final class PackRun {
 
             List<RestLoad.Result> rest = new ArrayList<>();
             for (int c : CONCURRENCY) {
-                RestLoad.Result r = stack.rest.run(images.oneFace(), c, quick ? 5 : (c == 1 ? 15 : 10), 1);
+                RestLoad.Result r = stack.rest.run(images.oneFace(), c, quick ? 5 : (c == 1 ? 12 : 8), 1);
                 rest.add(r);
                 say("REST c=%d: %d requests, p50 %.1f p90 %.1f p99 %.1f ms, %.1f frames/s (%.0f %% of floor), %d failed; load %s; CPU ms/frame %s",
                         c, r.requests(), r.p50(), r.p90(), r.p99(), r.framesPerSecond(), 100 * r.framesPerSecond() / floor1.framesPerSecond(),
@@ -74,7 +74,7 @@ final class PackRun {
         List<CameraLoad.Step> steps = new ArrayList<>();
         for (double share : RATE_STEPS) {
             double rate = Math.max(1, Math.round(estimate * share * 2) / 2.0);
-            CameraLoad.Step step = cameras.run(label, jpeg, rate, quick ? 4 : 8, 4);
+            CameraLoad.Step step = cameras.run(label, jpeg, rate, quick ? 4 : 6, 4);
             steps.add(step);
             say("camera %s offered %.1f frames/s: answered %d of %d at %.1f frames/s (%.0f %% of floor), lag p50 %.0f p99 %.0f ms%s; load %s",
                     label, rate, step.answered(), step.sent(), step.answeredPerSecond(), 100 * step.answeredPerSecond() / floor.framesPerSecond(),

@@ -77,6 +77,21 @@ final class PerformanceReport {
             }
         }
 
+        md.append("\n## Where a frame's CPU goes\n\nCPU milliseconds per answered frame by thread group, from /proc (this JVM's threads and its ")
+                .append("child processes: the embedded PostgreSQL and Redis), at REST concurrency 8 and at the highest sustained camera rate with one face. ")
+                .append("Unlike frames/s these barely move with other jobs' load. \"bench\" is the load generator itself and is left out of the total; ")
+                .append("the floor's own CPU per frame is beside it: floor CPU / pipeline CPU is the share of the machine's work that is model work.\n\n")
+                .append("| run | floor CPU ms | pipeline total | detector | embedder | matcher | gateway | broker | kafka clients | JIT | GC | postgres+redis | other | model share |\n")
+                .append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        for (PackRun.Result p : packs) {
+            RestLoad.Result c8 = p.rest().stream().filter(r -> r.concurrency() == 8).findFirst().orElse(best(p.rest()));
+            cpuRow(md, p.pack() + ", REST c=" + c8.concurrency(), p.floorOneFace().cpuMs(), c8.cpuMsPerFrame());
+            CameraLoad.Step k1 = knee(p.kneeOneFace());
+            if (k1 != null) {
+                cpuRow(md, p.pack() + f(", camera %.0f frames/s", k1.offeredPerSecond()), p.floorOneFace().cpuMs(), k1.cpuMsPerFrame());
+            }
+        }
+
         md.append("\n## Camera-style load: the knee\n\nFrames published straight to `facestream.frames` at a fixed rate, spread over ")
                 .append(CameraLoad.CAMERAS).append(" camera keys, for a few seconds per rate; answer lag = arrival on `facestream.matches` − capture time. ")
                 .append("The rate rises until a step is not sustained (an answer missing or lag p99 ≥ 1 s); the knee is the last sustained step.\n");
@@ -113,6 +128,15 @@ final class PerformanceReport {
             md.append(f("| %.1f | %d | %d | %.1f | %.0f %% | %.0f | %.0f | %s | %s |\n", s.offeredPerSecond(), s.sent(), s.answered(), s.answeredPerSecond(),
                     100 * s.answeredPerSecond() / floor.framesPerSecond(), s.lagP50(), s.lagP99(), s.sustained() ? "yes" : "**no**", s.load()));
         }
+    }
+
+    private static void cpuRow(StringBuilder md, String label, double floorCpu, java.util.Map<String, Double> cpu) {
+        double total = cpu.getOrDefault("pipeline total", Double.NaN);
+        md.append(f("| %s | %.1f | %.1f |", label, floorCpu, total));
+        for (String group : List.of("detector", "embedder", "matcher", "gateway", "broker", "kafka clients", "JIT", "GC", "postgres+redis", "other")) {
+            md.append(f(" %.1f |", cpu.getOrDefault(group, 0.0)));
+        }
+        md.append(f(" %.0f %% |\n", 100 * floorCpu / total));
     }
 
     static RestLoad.Result best(List<RestLoad.Result> rest) {
