@@ -28,17 +28,21 @@ final class FleetRun {
     private FleetRun() {
     }
 
-    static Result run(String pack, BenchImages images, List<String> selfCommand, Path logDir, boolean quick) throws Exception {
+    /** On a stack already warmed up by a pack's run (a stack start takes minutes on a loaded 2-core machine). */
+    static Result run(String pack, BenchImages images, List<String> selfCommand, Path logDir, boolean quick, BenchStack stack,
+                      AnswerWatch answers) throws Exception {
         long begin = System.nanoTime();
         String loadAtStart = Stats.load();
         PackRun.say("fleet: %s pack, %s at %.0f fps per camera process, load %s", pack, images.clip().getFileName(), FPS, loadAtStart);
         List<Process> cameras = new ArrayList<>();
         List<Step> steps = new ArrayList<>();
         File log = logDir.resolve("performance-fleet-cameras.log").toFile();
-        try (BenchStack stack = new BenchStack(); AnswerWatch answers = new AnswerWatch(stack.kafka())) {
+        // Which cameras have been answered at least once: a camera JVM and its ffmpeg take seconds to start on a loaded machine.
+        java.util.Set<String> answered = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        Consumer<AnswerWatch.Answer> seen = a -> answered.add(a.sourceId());
+        answers.listen(seen);
+        try {
             stack.enrol("Lin-Manuel Miranda", Files.readAllBytes(images.enrolPhoto()));
-            RestLoad.Result w = stack.rest.run(images.oneFace(), 4, quick ? 8 : 20, 1);
-            PackRun.say("fleet stack warmed up: %.1f frames/s at c=4", w.framesPerSecond());
             for (int n : CAMERAS) {
                 while (cameras.size() < n) {
                     List<String> command = new ArrayList<>(selfCommand);
@@ -46,8 +50,13 @@ final class FleetRun {
                             "--fps", String.valueOf((int) FPS), "--loop", "--bootstrap-servers", stack.kafka()));
                     cameras.add(new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log)).start());
                 }
-                // Each new camera is a JVM and an ffmpeg starting: let them settle before the window opens.
-                Thread.sleep(quick ? 4000 : 5000);
+                // Each new camera is a JVM and an ffmpeg starting: the window opens once every camera has been answered (at
+                // most 90 s), and a few seconds later, so their start-up CPU is spent.
+                long deadline = System.nanoTime() + 90_000_000_000L;
+                while (System.nanoTime() < deadline && !allAnswered(answered, n)) {
+                    Thread.sleep(200);
+                }
+                Thread.sleep(quick ? 2000 : 4000);
                 for (Process p : cameras) {
                     if (!p.isAlive()) {
                         throw new IllegalStateException("a camera process ended with status " + p.exitValue() + "; see " + log);
@@ -63,6 +72,7 @@ final class FleetRun {
                 }
             }
         } finally {
+            answers.unlisten(seen);
             for (Process p : cameras) {
                 p.descendants().forEach(ProcessHandle::destroy);
                 p.destroy();
@@ -76,6 +86,15 @@ final class FleetRun {
         }
         int sustained = steps.stream().filter(Step::sustained).mapToInt(Step::cameras).max().orElse(0);
         return new Result(pack, loadAtStart, steps, sustained, Stats.load(), (System.nanoTime() - begin) / 1e9);
+    }
+
+    private static boolean allAnswered(java.util.Set<String> answered, int n) {
+        for (int i = 0; i < n; i++) {
+            if (!answered.contains("fleet-" + i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Answers to the fleet's frames arriving within the window, and their lag behind capture. */

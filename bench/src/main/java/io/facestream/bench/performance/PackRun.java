@@ -19,10 +19,22 @@ final class PackRun {
                   String loadAtEnd, double seconds) {
     }
 
+    /** The fleet table asked of this run: measured on its stack, after its own tables. */
+    static final class FleetOrder {
+        final java.util.List<String> selfCommand;
+        final java.nio.file.Path logDir;
+        FleetRun.Result result;
+
+        FleetOrder(java.util.List<String> selfCommand, java.nio.file.Path logDir) {
+            this.selfCommand = selfCommand;
+            this.logDir = logDir;
+        }
+    }
+
     private PackRun() {
     }
 
-    static Result run(String pack, BenchImages images, boolean quick) throws Exception {
+    static Result run(String pack, BenchImages images, boolean quick, FleetOrder fleet) throws Exception {
         long begin = System.nanoTime();
         DetectorConfig detector = DetectorConfig.fromEnvironment();
         EmbedderConfig embedder = EmbedderConfig.fromEnvironment();
@@ -64,6 +76,9 @@ final class PackRun {
             Floor.Result floorEnd = Floor.measure(detector.detector(), detector.scoreThreshold(), embedder.recognizer(), embedder.flip(),
                     images.oneFace(), 1, floorSeconds);
             say("floor again at the end: %.1f ms/frame -> %.1f frames/s; load %s", floorEnd.frameMs(), floorEnd.framesPerSecond(), Stats.load());
+            if (fleet != null) {
+                fleet.result = FleetRun.run(pack, images, fleet.selfCommand, fleet.logDir, quick, stack, answers);
+            }
             return new Result(pack, detector.detector(), embedder.recognizer(), embedder.flip(), floor1.cores(), loadAtStart, warmup,
                     floor1, floor3, rest, knee1, knee3, floorEnd, Stats.load(), (System.nanoTime() - begin) / 1e9);
         }
@@ -72,8 +87,11 @@ final class PackRun {
     private static List<CameraLoad.Step> sweep(CameraLoad cameras, String label, byte[] jpeg, double estimate, Floor.Result floor, boolean quick)
             throws InterruptedException {
         List<CameraLoad.Step> steps = new ArrayList<>();
+        double previous = 0;
         for (double share : RATE_STEPS) {
-            double rate = Math.max(1, Math.round(estimate * share * 2) / 2.0);
+            // Rates in half frames/s, each above the last (a low estimate would otherwise round several steps alike).
+            double rate = Math.max(previous + 0.5, Math.max(1, Math.round(estimate * share * 2) / 2.0));
+            previous = rate;
             CameraLoad.Step step = cameras.run(label, jpeg, rate, quick ? 4 : 6, 4);
             steps.add(step);
             say("camera %s offered %.1f frames/s: answered %d of %d at %.1f frames/s (%.0f %% of floor), lag p50 %.0f p99 %.0f ms%s; load %s",

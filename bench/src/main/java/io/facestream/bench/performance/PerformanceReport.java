@@ -79,7 +79,8 @@ final class PerformanceReport {
 
         md.append("\n## Where a frame's CPU goes\n\nCPU milliseconds per answered frame by thread group, from /proc (this JVM's threads and its ")
                 .append("child processes: the embedded PostgreSQL and Redis), at REST concurrency 8 and at the highest sustained camera rate with one face. ")
-                .append("Unlike frames/s these barely move with other jobs' load. \"bench\" is the load generator itself and is left out of the total; ")
+                .append("These move less with other jobs' load than frames/s do, though at low rates the JIT's and the broker's background work ")
+                .append("weigh more per frame. \"bench\" is the load generator itself and is left out of the total; ")
                 .append("the floor's own CPU per frame is beside it: floor CPU / pipeline CPU is the share of the machine's work that is model work.\n\n")
                 .append("| run | floor CPU ms | pipeline total | detector | embedder | matcher | gateway | broker | kafka clients | JIT | GC | postgres+redis | other | model share |\n")
                 .append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
@@ -88,7 +89,7 @@ final class PerformanceReport {
             cpuRow(md, p.pack() + ", REST c=" + c8.concurrency(), p.floorOneFace().cpuMs(), c8.cpuMsPerFrame());
             CameraLoad.Step k1 = knee(p.kneeOneFace());
             if (k1 != null) {
-                cpuRow(md, p.pack() + f(", camera %.0f frames/s", k1.offeredPerSecond()), p.floorOneFace().cpuMs(), k1.cpuMsPerFrame());
+                cpuRow(md, p.pack() + f(", camera %.1f frames/s", k1.offeredPerSecond()), p.floorOneFace().cpuMs(), k1.cpuMsPerFrame());
             }
         }
 
