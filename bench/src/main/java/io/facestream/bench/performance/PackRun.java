@@ -102,7 +102,26 @@ final class PackRun {
                 break;
             }
         }
+        if (!steps.get(0).sustained()) {
+            // Not even the first rate held (a heavily loaded machine): go down until one does, so the knee is known.
+            for (double share : new double[] {0.3, 0.15}) {
+                cameras.drain(30);
+                double rate = Math.max(0.5, Math.round(estimate * share * 2) / 2.0);
+                if (rate >= steps.get(steps.size() - 1).offeredPerSecond()) {
+                    continue;
+                }
+                CameraLoad.Step step = cameras.run(label, jpeg, rate, quick ? 4 : 8, 4);
+                steps.add(step);
+                say("camera %s offered %.1f frames/s: answered %d of %d at %.1f frames/s, lag p50 %.0f p99 %.0f ms%s; load %s",
+                        label, rate, step.answered(), step.sent(), step.answeredPerSecond(), step.lagP50(), step.lagP99(),
+                        step.sustained() ? "" : " <- over the knee", step.load());
+                if (step.sustained()) {
+                    break;
+                }
+            }
+        }
         cameras.drain(60);
+        steps.sort(java.util.Comparator.comparingDouble(CameraLoad.Step::offeredPerSecond));
         return steps;
     }
 

@@ -144,9 +144,12 @@ final class PerformanceReport {
         return rest.stream().max((a, b) -> Double.compare(a.framesPerSecond(), b.framesPerSecond())).orElseThrow();
     }
 
+    /** The highest sustained rate below the lowest rate that was not sustained. */
     static CameraLoad.Step knee(List<CameraLoad.Step> steps) {
         CameraLoad.Step last = null;
-        for (CameraLoad.Step s : steps) {
+        List<CameraLoad.Step> byRate = new java.util.ArrayList<>(steps);
+        byRate.sort(java.util.Comparator.comparingDouble(CameraLoad.Step::offeredPerSecond));
+        for (CameraLoad.Step s : byRate) {
             if (!s.sustained()) {
                 break;
             }
