@@ -24,8 +24,8 @@ final class PerformanceChart {
             List<double[]> pts = new ArrayList<>();
             p.rest().forEach(r -> pts.add(new double[] {r.concurrency(), r.framesPerSecond()}));
             rest.add(new Series(p.pack() + " REST", pts, false));
-            rest.add(new Series(p.pack() + " floor", List.of(new double[] {1, p.floorOneFace().framesPerSecond()},
-                    new double[] {16, p.floorOneFace().framesPerSecond()}), true));
+            rest.add(new Series(p.pack() + " floor", List.of(new double[] {1, p.floor1().framesPerSecond()},
+                    new double[] {16, p.floor1().framesPerSecond()}), true));
             knee.add(steps(p.pack() + ", 1 face", p.kneeOneFace()));
             knee.add(steps(p.pack() + ", 3 faces", p.kneeThreeFaces()));
         }
