@@ -6,6 +6,7 @@ import io.facestream.face.EmbeddingModel;
 import io.facestream.face.ImpostorTail;
 import io.facestream.face.Recognizer;
 import io.facestream.matcher.gallery.Gallery;
+import io.facestream.matcher.tracking.TrackerSettings;
 import io.facestream.schemas.Settings;
 
 /**
@@ -13,6 +14,9 @@ import io.facestream.schemas.Settings;
  *
  * @param thresholds   cosine similarity at or above which two faces are one person (1:1), per recognizer;
  *                     FACESTREAM_MATCH_THRESHOLD overrides all and turns the gallery-size policy off.
+ * @param tracking     how camera and WebSocket faces are linked into tracks and named (FACESTREAM_TRACK_*)
+ * @param stateDir     where Kafka Streams keeps the track store (FACESTREAM_STATE_DIR; null: under java.io.tmpdir); the
+ *                     store is rebuilt from its changelog topic when the folder is lost
  * @param strangerRate the chance that a stranger is named at all, which identification keeps for the gallery's size
  *                     (FACESTREAM_STRANGER_RATE, default 0.01); 0: the fixed thresholds alone.
  */
@@ -28,14 +32,32 @@ public record MatcherConfig(
         String redisPrefix,
         int recentFaceSeconds,
         Map<EmbeddingModel, Float> thresholds,
+        TrackerSettings tracking,
+        String stateDir,
         double strangerRate) {
+
+    /** With the default tracker settings, state folder and stranger rate. */
+    public MatcherConfig(String bootstrapServers, String applicationId, int streamThreads, String databaseUrl, String databaseUser,
+                         String databasePassword, String databaseSchema, String redisUrl, String redisPrefix, int recentFaceSeconds,
+                         Map<EmbeddingModel, Float> thresholds) {
+        this(bootstrapServers, applicationId, streamThreads, databaseUrl, databaseUser, databasePassword, databaseSchema, redisUrl,
+                redisPrefix, recentFaceSeconds, thresholds, TrackerSettings.defaults(), null, DEFAULT_STRANGER_RATE);
+    }
+
+    /** With the default tracker settings and state folder. */
+    public MatcherConfig(String bootstrapServers, String applicationId, int streamThreads, String databaseUrl, String databaseUser,
+                         String databasePassword, String databaseSchema, String redisUrl, String redisPrefix, int recentFaceSeconds,
+                         Map<EmbeddingModel, Float> thresholds, double strangerRate) {
+        this(bootstrapServers, applicationId, streamThreads, databaseUrl, databaseUser, databasePassword, databaseSchema, redisUrl,
+                redisPrefix, recentFaceSeconds, thresholds, TrackerSettings.defaults(), null, strangerRate);
+    }
 
     /** With the default stranger rate. */
     public MatcherConfig(String bootstrapServers, String applicationId, int streamThreads, String databaseUrl, String databaseUser,
                          String databasePassword, String databaseSchema, String redisUrl, String redisPrefix, int recentFaceSeconds,
-                         Map<EmbeddingModel, Float> thresholds) {
-        this(bootstrapServers, applicationId, streamThreads, databaseUrl, databaseUser, databasePassword, databaseSchema, redisUrl, redisPrefix,
-                recentFaceSeconds, thresholds, DEFAULT_STRANGER_RATE);
+                         Map<EmbeddingModel, Float> thresholds, TrackerSettings tracking, String stateDir) {
+        this(bootstrapServers, applicationId, streamThreads, databaseUrl, databaseUser, databasePassword, databaseSchema, redisUrl,
+                redisPrefix, recentFaceSeconds, thresholds, tracking, stateDir, DEFAULT_STRANGER_RATE);
     }
 
     /** At most 1 stranger in 100 named as someone, whatever the gallery's size (issue 14). */
@@ -112,6 +134,8 @@ public record MatcherConfig(
                 Settings.get("FACESTREAM_REDIS_PREFIX", "facestream:"),
                 Settings.getInt("FACESTREAM_RECENT_FACE_SECONDS", 60),
                 thresholds,
+                TrackerSettings.fromEnvironment(),
+                Settings.get("FACESTREAM_STATE_DIR", null),
                 strangerRate);
     }
 

@@ -336,33 +336,63 @@ public final class PersonRepository {
 
     /** Every person with at least one face of this model, as the changes that would build the gallery from nothing. */
     public List<PersonChange> loadGallery(String model) {
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement st = connection.prepareStatement(
-                     "select p.id, p.name, e.vector from person p join face_embedding e on e.person_id = p.id "
-                             + "where e.model = ? order by p.id, e.id")) {
-            st.setString(1, model);
-            List<PersonChange> people = collect(st, model);
-            addNegatives(connection, model, people);
-            return people;
+        List<PersonChange> people = new ArrayList<>();
+        forEachPerson(model, people::add);
+        return people;
+    }
+
+    /**
+     * The same, streamed person by person: rows come through a cursor 1,000 at a time (pgjdbc fetches everything at
+     * once otherwise, ~2 GB for a million faces), and only one person's change is held at a time.
+     */
+    public void forEachPerson(String model, java.util.function.Consumer<PersonChange> each) {
+        try (Connection connection = dataSource.getConnection()) {
+            // Negative examples are few (one per wrong name a user reported): held in memory and attached as people stream by.
+            Map<Long, List<List<Float>>> negatives = negatives(connection, model);
+            boolean autoCommit = connection.getAutoCommit();
+            connection.setAutoCommit(false); // a cursor needs a transaction
+            try (PreparedStatement st = connection.prepareStatement(
+                    "select p.id, p.name, e.vector from person p join face_embedding e on e.person_id = p.id "
+                            + "where e.model = ? order by p.id, e.id")) {
+                st.setFetchSize(1000);
+                st.setString(1, model);
+                try (ResultSet rs = st.executeQuery()) {
+                    PersonChange person = null;
+                    while (rs.next()) {
+                        long id = rs.getLong(1);
+                        if (person == null || person.getPersonId() != id) {
+                            if (person != null) {
+                                each.accept(person);
+                            }
+                            person = upsert(id, rs.getString(2), model);
+                            person.setNegatives(negatives.getOrDefault(id, new ArrayList<>()));
+                        }
+                        person.getEmbeddings().add(Values.floatList(toFloats(rs.getBytes(3))));
+                    }
+                    if (person != null) {
+                        each.accept(person);
+                    }
+                }
+            } finally {
+                connection.commit();
+                connection.setAutoCommit(autoCommit);
+            }
         } catch (SQLException e) {
             throw new IllegalStateException("cannot load gallery: " + e.getMessage(), e);
         }
     }
 
-    private static void addNegatives(Connection connection, String model, List<PersonChange> people) throws SQLException {
-        Map<Long, PersonChange> byId = new java.util.HashMap<>();
-        people.forEach(p -> byId.put(p.getPersonId(), p));
+    private static Map<Long, List<List<Float>>> negatives(Connection connection, String model) throws SQLException {
+        Map<Long, List<List<Float>>> byPerson = new java.util.HashMap<>();
         try (PreparedStatement st = connection.prepareStatement("select person_id, vector from negative_example where model = ? order by id")) {
             st.setString(1, model);
             try (ResultSet rs = st.executeQuery()) {
                 while (rs.next()) {
-                    PersonChange person = byId.get(rs.getLong(1));
-                    if (person != null) {
-                        person.getNegatives().add(Values.floatList(toFloats(rs.getBytes(2))));
-                    }
+                    byPerson.computeIfAbsent(rs.getLong(1), k -> new ArrayList<>()).add(Values.floatList(toFloats(rs.getBytes(2))));
                 }
             }
         }
+        return byPerson;
     }
 
     private static List<PersonChange> collect(PreparedStatement st, String model) throws SQLException {
