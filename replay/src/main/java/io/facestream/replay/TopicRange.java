@@ -7,25 +7,27 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
 import java.util.function.BooleanSupplier;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 import io.facestream.schemas.KafkaClients;
 
 /**
- * The records of one topic whose timestamps fall in [from, to), found with {@code offsetsForTimes} and read with a
+ * The records of one topic whose timestamps fall in [from, to), found by timestamp (the admin client's {@code listOffsets}, as {@code offsetsForTimes}) and read with a
  * plain consumer that is assigned its partitions: no consumer group, nothing committed, nothing produced. Live
  * services' groups, offsets and topics cannot be touched by a replay, whatever it does.
  *
@@ -61,30 +63,49 @@ public final class TopicRange {
      * oldest record retention has kept, when retention has deleted records that could have been in the range.
      */
     public static TopicRange plan(String bootstrapServers, String topic, Instant from, Instant to) {
-        try (Consumer<byte[], byte[]> consumer = consumer(bootstrapServers)) {
-            List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
-            if (infos == null || infos.isEmpty()) {
-                throw new ReplayException(ReplayException.Reason.NO_FRAMES, "topic " + topic + " does not exist: nothing was ever published");
-            }
-            List<TopicPartition> partitions = infos.stream().map(info -> new TopicPartition(topic, info.partition()))
+        try (Admin admin = Admin.create(KafkaClients.config(bootstrapServers, Map.of()))) {
+            var description = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
+            List<TopicPartition> partitions = description.partitions().stream().map(info -> new TopicPartition(topic, info.partition()))
                     .sorted(java.util.Comparator.comparingInt(TopicPartition::partition)).toList();
-            Map<TopicPartition, Long> beginning = consumer.beginningOffsets(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            Map<TopicPartition, OffsetAndTimestamp> starts = consumer.offsetsForTimes(at(partitions, from.toEpochMilli()));
-            Map<TopicPartition, OffsetAndTimestamp> ends = consumer.offsetsForTimes(at(partitions, to.toEpochMilli()));
-            Map<TopicPartition, OffsetAndTimestamp> oldest = consumer.offsetsForTimes(at(partitions, 0L));
-            checkRetained(bootstrapServers, topic, from, partitions, beginning, oldest);
+            Map<TopicPartition, Long> beginning = offsets(admin, partitions, OffsetSpec.earliest());
+            Map<TopicPartition, Long> end = offsets(admin, partitions, OffsetSpec.latest());
+            Map<TopicPartition, Long> starts = offsets(admin, partitions, OffsetSpec.forTimestamp(from.toEpochMilli()));
+            Map<TopicPartition, Long> ends = offsets(admin, partitions, OffsetSpec.forTimestamp(to.toEpochMilli()));
+            // The oldest record each partition still holds, and its timestamp.
+            Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> oldest = admin.listOffsets(spec(partitions, OffsetSpec.forTimestamp(0L)))
+                    .all().get();
+            checkRetained(retentionMs(admin, topic), topic, from, partitions, beginning, oldest);
             List<Slice> slices = new ArrayList<>();
             for (TopicPartition partition : partitions) {
                 long last = end.get(partition);
-                long start = starts.get(partition) == null ? last : starts.get(partition).offset();
-                long stop = ends.get(partition) == null ? last : ends.get(partition).offset();
+                // -1: no record at or after that time.
+                long start = starts.get(partition) < 0 ? last : starts.get(partition);
+                long stop = ends.get(partition) < 0 ? last : ends.get(partition);
                 slices.add(new Slice(partition, start, Math.max(start, stop)));
             }
             return new TopicRange(bootstrapServers, topic, from, to, List.copyOf(slices));
-        } catch (org.apache.kafka.common.KafkaException e) {
-            throw new IllegalStateException("cannot read topic " + topic + " at " + bootstrapServers + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ReplayException(ReplayException.Reason.CANCELLED, "interrupted while reading the offsets of " + topic, e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+                throw new ReplayException(ReplayException.Reason.NO_FRAMES, "topic " + topic + " does not exist: nothing was ever published");
+            }
+            throw new IllegalStateException("cannot read the offsets of " + topic + " at " + bootstrapServers + ": " + e.getCause().getMessage(), e);
         }
+    }
+
+    private static Map<TopicPartition, OffsetSpec> spec(List<TopicPartition> partitions, OffsetSpec spec) {
+        Map<TopicPartition, OffsetSpec> query = new HashMap<>();
+        partitions.forEach(partition -> query.put(partition, spec));
+        return query;
+    }
+
+    private static Map<TopicPartition, Long> offsets(Admin admin, List<TopicPartition> partitions, OffsetSpec spec)
+            throws InterruptedException, ExecutionException {
+        Map<TopicPartition, Long> out = new HashMap<>();
+        admin.listOffsets(spec(partitions, spec)).all().get().forEach((partition, info) -> out.put(partition, info.offset()));
+        return out;
     }
 
     /**
@@ -92,19 +113,19 @@ public final class TopicRange {
      * after offset 0), the oldest record left is later than {@code from}, and {@code from} is older than the
      * retention time, frames of the range may be gone: a report over what is left would look complete and be wrong.
      */
-    private static void checkRetained(String bootstrapServers, String topic, Instant from, List<TopicPartition> partitions,
-                                      Map<TopicPartition, Long> beginning, Map<TopicPartition, OffsetAndTimestamp> oldest) {
-        Long retentionMs = retentionMs(bootstrapServers, topic);
+    private static void checkRetained(Long retentionMs, String topic, Instant from, List<TopicPartition> partitions,
+                                      Map<TopicPartition, Long> beginning, Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> oldest) {
         boolean beyondRetention = retentionMs == null || retentionMs < 0
                 || from.isBefore(Instant.now().minusMillis(retentionMs));
         Instant earliest = null;
         boolean deleted = false;
         for (TopicPartition partition : partitions) {
-            OffsetAndTimestamp first = oldest.get(partition);
+            ListOffsetsResult.ListOffsetsResultInfo first = oldest.get(partition);
+            boolean empty = first == null || first.offset() < 0;
             if (beginning.get(partition) > 0) {
-                deleted = deleted || first == null || first.timestamp() > from.toEpochMilli();
+                deleted = deleted || empty || first.timestamp() > from.toEpochMilli();
             }
-            if (first != null && (earliest == null || first.timestamp() > earliest.toEpochMilli())) {
+            if (!empty && (earliest == null || first.timestamp() > earliest.toEpochMilli())) {
                 earliest = Instant.ofEpochMilli(first.timestamp());
             }
         }
@@ -115,8 +136,8 @@ public final class TopicRange {
         }
     }
 
-    private static Long retentionMs(String bootstrapServers, String topic) {
-        try (Admin admin = Admin.create(KafkaClients.config(bootstrapServers, Map.of()))) {
+    private static Long retentionMs(Admin admin, String topic) {
+        try {
             ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
             Config config = admin.describeConfigs(List.of(resource)).all().get().get(resource);
             var entry = config == null ? null : config.get("retention.ms");
@@ -124,15 +145,9 @@ public final class TopicRange {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return null;
-        } catch (java.util.concurrent.ExecutionException | RuntimeException e) {
-            return null; // no describe right: judge by the offsets alone
+        } catch (ExecutionException | RuntimeException e) {
+            return null; // no right to describe configs: judge by the offsets alone
         }
-    }
-
-    private static Map<TopicPartition, Long> at(List<TopicPartition> partitions, long time) {
-        Map<TopicPartition, Long> query = new HashMap<>();
-        partitions.forEach(partition -> query.put(partition, time));
-        return query;
     }
 
     static Consumer<byte[], byte[]> consumer(String bootstrapServers) {
@@ -172,11 +187,12 @@ public final class TopicRange {
      */
     public void read(Sink sink, BooleanSupplier cancelled) {
         StringDeserializer keys = new StringDeserializer();
-        try (Consumer<byte[], byte[]> consumer = consumer(bootstrapServers)) {
-            for (Slice slice : slices) {
-                if (slice.size() == 0) {
-                    continue;
-                }
+        for (Slice slice : slices) {
+            if (slice.size() == 0) {
+                continue;
+            }
+            // A consumer per partition: reassigning one makes it warn about fetches still in flight for the last.
+            try (Consumer<byte[], byte[]> consumer = consumer(bootstrapServers)) {
                 consumer.assign(List.of(slice.partition()));
                 consumer.seek(slice.partition(), slice.start());
                 long position = slice.start();
