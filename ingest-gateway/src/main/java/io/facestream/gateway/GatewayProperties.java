@@ -22,11 +22,14 @@ import io.facestream.face.Images;
  * @param redisPrefix    shared with the matcher, so one Redis can serve several deployments
  * @param adminKey       a first admin API key from configuration (stored hashed); see README "API keys"
  * @param requestsPerMinute per API key, across every gateway instance; over it a request gets 429
+ * @param replayDir      where replay jobs (POST /api/replays) write their reports, one directory per job; default
+ *                       {@code facestream-replays} in the temporary directory. Reports hold face crops: keep it private
  */
 @ConfigurationProperties("facestream.gateway")
 public record GatewayProperties(String kafkaBootstrapServers, Duration replyTimeout, int maxImageSide, String instanceId,
                                 DataSize maxUploadSize, long maxImagePixels, DataSize maxFrameSize,
-                                String redisUrl, String redisPrefix, String adminKey, int requestsPerMinute) {
+                                String redisUrl, String redisPrefix, String adminKey, int requestsPerMinute,
+                                java.nio.file.Path replayDir) {
 
     public GatewayProperties {
         if (instanceId == null || instanceId.isBlank()) {
@@ -40,6 +43,9 @@ public record GatewayProperties(String kafkaBootstrapServers, Duration replyTime
         }
         if (maxFrameSize == null) {
             maxFrameSize = DataSize.ofMegabytes(8);
+        }
+        if (replayDir == null) {
+            replayDir = java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "facestream-replays");
         }
     }
 }

@@ -56,6 +56,25 @@ public final class FrameReplay {
     }
 
     /**
+     * The checks that need no scan of the frames, for callers that answer before the replay runs (the REST job): the
+     * people asked for are enrolled, the frames topic exists and the range has not expired. Throws {@link ReplayException}.
+     */
+    public void check(ReplayRequest request) {
+        try (PeopleAccess people = new PeopleAccess(environment.matcher())) {
+            checkPeople(people, request);
+        }
+        TopicRange.plan(environment.bootstrapServers(), Topics.FRAMES.name(), request.from(), request.to());
+    }
+
+    static void checkPeople(PeopleAccess people, ReplayRequest request) {
+        for (long id : request.people()) {
+            if (people.name(id) == null) {
+                throw new ReplayException(ReplayException.Reason.UNKNOWN_PERSON, "person " + id + " is not enrolled (never was, or was erased)");
+            }
+        }
+    }
+
+    /**
      * Runs the replay; with {@code out}, writes the report there (atomically). Bad input and data that cannot be
      * replayed are refused with a {@link ReplayException} before any model is loaded.
      */
@@ -65,11 +84,7 @@ public final class FrameReplay {
             ReportWriter.checkWritable(out);
         }
         try (PeopleAccess people = new PeopleAccess(environment.matcher())) {
-            for (long id : request.people()) {
-                if (people.name(id) == null) {
-                    throw new ReplayException(ReplayException.Reason.UNKNOWN_PERSON, "person " + id + " is not enrolled (never was, or was erased)");
-                }
-            }
+            checkPeople(people, request);
             TopicRange range = TopicRange.plan(environment.bootstrapServers(), Topics.FRAMES.name(), request.from(), request.to());
             Map<String, Long> counts = count(range, request, listener, stop);
             long total = counts.values().stream().mapToLong(Long::longValue).sum();

@@ -36,17 +36,22 @@ public final class ResultsReplay {
         this.tracking = SimpleTracker::new;
     }
 
+    /** As {@link FrameReplay#check}: the people asked for are enrolled, and the results and events of the range are still kept. */
+    public void check(ReplayRequest request) {
+        try (PeopleAccess people = new PeopleAccess(environment.matcher())) {
+            FrameReplay.checkPeople(people, request);
+        }
+        TopicRange.plan(environment.bootstrapServers(), Topics.MATCH_RESULTS.name(), request.from(), request.to());
+        TopicRange.plan(environment.bootstrapServers(), Topics.EVENTS.name(), request.from(), request.to());
+    }
+
     public TimelineReport run(ReplayRequest request, Path out, ReplayProgress.Listener listener, BooleanSupplier cancelled) {
         BooleanSupplier stop = () -> cancelled.getAsBoolean() || Thread.currentThread().isInterrupted();
         if (out != null) {
             ReportWriter.checkWritable(out);
         }
         try (PeopleAccess people = new PeopleAccess(environment.matcher())) {
-            for (long id : request.people()) {
-                if (people.name(id) == null) {
-                    throw new ReplayException(ReplayException.Reason.UNKNOWN_PERSON, "person " + id + " is not enrolled (never was, or was erased)");
-                }
-            }
+            FrameReplay.checkPeople(people, request);
             TopicRange results = TopicRange.plan(environment.bootstrapServers(), Topics.MATCH_RESULTS.name(), request.from(), request.to());
             TopicRange events = TopicRange.plan(environment.bootstrapServers(), Topics.EVENTS.name(), request.from(), request.to());
             long total = results.records() + events.records();
