@@ -16,7 +16,7 @@ import io.facestream.schemas.TrackIdentity;
 /**
  * The replay's own stand-in tracker, used where no live tracker is on the classpath: a face continues the open track
  * of its source whose last box overlaps it most (intersection over union at least {@link #MIN_IOU}), if that track was
- * seen within {@link #MAX_GAP_MS}; otherwise it starts a track. A track is named by a vote: the person its faces named
+ * seen within {@link #MAX_GAP_MS} and the face is not named as someone other than the track; otherwise it starts a track. A track is named by a vote: the person its faces named
  * most often (ties to the higher summed similarity, then the lower id). Track ids count per source
  * ({@code camera#1}, {@code camera#2}, ...), so a replay of the same frames gives the same ids.
  *
@@ -78,9 +78,13 @@ public final class SimpleTracker implements FaceTracking {
         List<Pair> pairs = new ArrayList<>();
         for (int i = 0; i < result.getFaces().size(); i++) {
             Box box = result.getFaces().get(i).getFace().getBox();
+            PersonMatch named = result.getFaces().get(i).getPerson();
             for (Track track : tracks) {
                 double iou = iou(box, track.box);
-                if (iou >= MIN_IOU) {
+                // A face named as someone else does not continue a named track: two people passing the same spot.
+                PersonMatch trackPerson = track.identity().getPerson();
+                boolean contradicts = named != null && trackPerson != null && trackPerson.getPersonId() != named.getPersonId();
+                if (iou >= MIN_IOU && !contradicts) {
                     pairs.add(new Pair(i, track, iou));
                 }
             }
