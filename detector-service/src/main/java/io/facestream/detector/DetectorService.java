@@ -19,7 +19,7 @@ public final class DetectorService implements AutoCloseable {
     private final KafkaStreams streams;
 
     private DetectorService(DetectorConfig config, ModelStore models) {
-        Detector chosen = Detector.named(config.detector());
+        Detector chosen = config.detector();
         detector = chosen.create(models, chosen.defaultSettings().withScoreThreshold(config.scoreThreshold()));
         TopicBootstrap.ensureTopics(config.bootstrapServers());
         streams = PipelineStreams.start(DetectorTopology.build(new FrameDetector(detector, chosen.enrolmentRules())),

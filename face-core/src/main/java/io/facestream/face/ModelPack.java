@@ -14,21 +14,21 @@ public enum ModelPack {
      * The most accurate models measured (SCRFD-500M + ArcFace-MBF int8: the only pair over 94 % on in-the-wild
      * pairs, losing no LFW face); both are insightface's, licensed for non-commercial research only.
      */
-    RESEARCH("scrfd-500m", Recognizer.ARCFACE_MBF_INT8, false),
+    RESEARCH(Detector.SCRFD_500M, Recognizer.ARCFACE_MBF_INT8, false),
     /** Safe for commercial use: YuNet (MIT) and dlib's ResNet (CC0 weights, converted from an MIT npm package). */
-    PERMISSIVE("yunet", Recognizer.DLIB_RESNET_128, true);
+    PERMISSIVE(Detector.YUNET, Recognizer.DLIB_RESNET_128, true);
 
-    private final String detector;
+    private final Detector detector;
     private final Recognizer recognizer;
     private final boolean flip;
 
-    ModelPack(String detector, Recognizer recognizer, boolean flip) {
+    ModelPack(Detector detector, Recognizer recognizer, boolean flip) {
         this.detector = detector;
         this.recognizer = recognizer;
         this.flip = flip;
     }
 
-    public String detector() {
+    public Detector detector() {
         return detector;
     }
 

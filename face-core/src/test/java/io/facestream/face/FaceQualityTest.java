@@ -75,8 +75,8 @@ class FaceQualityTest {
     @Test
     void withTheResearchPacksDetectorGoodPhotosPassAndABlurredOneIsRefused() throws Exception {
         // SCRFD scores faces lower than YuNet (LFW median 0.82): YuNet's 0.85 score rule would refuse most of them.
-        String detector = ModelPack.RESEARCH.detector();
-        FaceQuality.Rules rules = Detector.named(detector).enrolmentRules();
+        String detector = ModelPack.RESEARCH.detector().modelName();
+        FaceQuality.Rules rules = ModelPack.RESEARCH.detector().enrolmentRules();
         assertThat(rules.minScore()).isLessThan(RULES.minScore());
         for (String path : List.of("refs/obama/obama.jpg", "refs/biden/biden.jpg", "refs/kit_harington/john1.jpeg", "refs/rose_leslie/img1.jpg")) {
             assertThat(central(photo(path), SharedModels.detector(detector), rules).issues()).as(path).isEmpty();

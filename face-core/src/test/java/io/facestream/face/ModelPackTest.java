@@ -15,7 +15,7 @@ class ModelPackTest {
         ModelPack pack = ModelPack.named(null);
         assertThat(pack).isEqualTo(ModelPack.named(" ")).isEqualTo(ModelPack.PERMISSIVE);
         ModelManifest manifest = ModelManifest.load();
-        for (String model : new String[] {pack.detector(), pack.recognizer().modelName()}) {
+        for (String model : new String[] {pack.detector().modelName(), pack.recognizer().modelName()}) {
             assertThat(manifest.get(model).download() != null || manifest.get(model).build() != null).as(model).isTrue();
             assertThat(manifest.get(model).licence()).as(model).doesNotContainIgnoringCase("non-commercial").doesNotContainIgnoringCase("research");
         }
@@ -24,7 +24,7 @@ class ModelPackTest {
     @Test
     void theResearchPackIsOneSettingAway() {
         assertThat(ModelPack.named("Research")).isEqualTo(ModelPack.RESEARCH);
-        assertThat(ModelPack.RESEARCH.detector()).isEqualTo("scrfd-500m");
+        assertThat(ModelPack.RESEARCH.detector()).isEqualTo(Detector.SCRFD_500M);
         assertThatThrownBy(() -> ModelPack.named("fast")).hasMessageContaining("permissive").hasMessageContaining("research");
     }
 }

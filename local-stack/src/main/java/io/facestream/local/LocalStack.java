@@ -38,7 +38,7 @@ public final class LocalStack implements AutoCloseable {
         // Before anything starts: a model file that is missing (the research pack's have no public download) is
         // the likeliest first-run failure, so every missing one is named at once, with where to put it.
         ModelStore models = ModelStore.fromEnvironment();
-        models.require(List.of(DetectorConfig.fromEnvironment().detector(), EmbedderConfig.fromEnvironment().recognizer()));
+        models.require(List.of(DetectorConfig.fromEnvironment().detector().modelName(), EmbedderConfig.fromEnvironment().recognizer()));
         try {
             kafkaBootstrap = config.kafkaBootstrap() != null ? config.kafkaBootstrap() : startKafka(config);
             String databaseUrl = config.databaseUrl() != null ? config.databaseUrl() : startPostgres(config);

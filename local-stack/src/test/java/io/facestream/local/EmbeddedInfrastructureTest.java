@@ -25,7 +25,7 @@ class EmbeddedInfrastructureTest {
     @ValueSource(strings = {"permissive", "research"})
     void eachPackRegistersAndRecognizesOnEmbeddedPostgresAndRedis(String packName) throws Exception {
         ModelPack pack = ModelPack.parse(packName);
-        TestModels.store(pack.detector(), pack.recognizer().modelName());
+        TestModels.store(pack.detector().modelName(), pack.recognizer().modelName());
         String adminKey = "fs_embedded_admin_key_0123456789abcdef";
         System.setProperty("facestream.admin.key", adminKey);
         System.setProperty("facestream.model.pack", packName);

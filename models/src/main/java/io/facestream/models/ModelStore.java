@@ -62,8 +62,14 @@ public final class ModelStore {
     public static ModelStore fromEnvironment() {
         String dir = setting("FACESTREAM_MODELS_DIR", Path.of(System.getProperty("user.home"), ".cache", "facestream", "models").toString());
         String mirror = setting("FACESTREAM_MODEL_MIRROR", null);
-        return new ModelStore(ModelManifest.load(), Path.of(dir).toAbsolutePath(),
-                mirror == null || mirror.isBlank() ? null : Path.of(mirror).toAbsolutePath(),
+        Path mirrorDir = mirror == null || mirror.isBlank() ? null : Path.of(mirror).toAbsolutePath().normalize();
+        // A mirror that is not there is a mistake, not a reason to download: a relative path resolves from the
+        // process's directory, which under Maven is each module's folder, not the checkout's.
+        if (mirrorDir != null && !Files.isDirectory(mirrorDir)) {
+            throw new IllegalArgumentException("FACESTREAM_MODEL_MIRROR names " + mirror + ", but " + mirrorDir
+                    + " is not a directory (give an absolute path; a relative one resolves from " + Path.of("").toAbsolutePath() + ")");
+        }
+        return new ModelStore(ModelManifest.load(), Path.of(dir).toAbsolutePath(), mirrorDir,
                 setting("FACESTREAM_NPM_REGISTRY", NpmPackage.DEFAULT_REGISTRY));
     }
 
