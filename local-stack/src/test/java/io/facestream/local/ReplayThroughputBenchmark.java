@@ -110,7 +110,7 @@ class ReplayThroughputBenchmark {
             double replaySeconds = (System.nanoTime() - replayStart) / 1e9;
 
             ModelStore models = ModelStore.fromEnvironment();
-            Detector chosen = Detector.named(DetectorConfig.fromEnvironment().detector());
+            Detector chosen = DetectorConfig.fromEnvironment().detector();
             EmbedderConfig embedderConfig = EmbedderConfig.fromEnvironment();
             double floorSeconds;
             try (FaceDetector detector = chosen.create(models, chosen.defaultSettings());

@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.BooleanSupplier;
-import java.util.function.Supplier;
 
 import io.facestream.face.Detector;
 import io.facestream.face.FaceDetector;
@@ -43,16 +42,9 @@ public final class FrameReplay {
     private static final AvroSerde<Frame> FRAMES = AvroSerde.of(Frame.class);
 
     private final ReplayEnvironment environment;
-    private final Supplier<FaceTracking> tracking;
 
     public FrameReplay(ReplayEnvironment environment) {
-        this(environment, SimpleTracker::new);
-    }
-
-    /** @param tracking a fresh tracker per replay; the live tracker plugs in here */
-    public FrameReplay(ReplayEnvironment environment, Supplier<FaceTracking> tracking) {
         this.environment = environment;
-        this.tracking = tracking;
     }
 
     /**
@@ -90,7 +82,7 @@ public final class FrameReplay {
             long total = counts.values().stream().mapToLong(Long::longValue).sum();
 
             ModelStore models = environment.models().get();
-            Detector chosen = Detector.named(environment.detector().detector());
+            Detector chosen = environment.detector().detector();
             Recognizer recognizer = Recognizer.byModelName(environment.embedder().recognizer());
             FaceDetector detector = chosen.create(models, chosen.defaultSettings().withScoreThreshold(environment.detector().scoreThreshold()));
             FaceEmbedder embedder;
@@ -112,7 +104,7 @@ public final class FrameReplay {
             }
             TimelineBuilder builder = new TimelineBuilder();
             try (ReplayStages stages = new ReplayStages(detector, chosen.enrolmentRules(), embedder, gallery, people.threshold(embedder.model()))) {
-                replay(range, request, stages, tracking.get(), builder, total, listener, stop);
+                replay(range, request, stages, new FaceTracking(FaceTracking.replaySettings()), builder, total, listener, stop);
             } catch (ReplayException | IllegalStateException e) {
                 throw e;
             } catch (Exception e) {
@@ -204,9 +196,12 @@ public final class FrameReplay {
             }
             ReplayStages.Analysis analysis = stages.analyze(frame);
             // An undecodable frame has an error and no faces: counted for its camera, nothing to track.
+            FaceTracking.Tracked tracked = tracker.track(analysis.result(),
+                    analysis.embeddings().stream().map(face -> Values.floats(face.getVector())).toList());
             try (FaceCrops crops = new FaceCrops(frame.getImage() == null ? null : Values.bytes(frame.getImage()))) {
-                builder.add(tracker.track(analysis.result()), record.partition(), record.offset(), analysis.embeddings(), crops);
+                builder.add(tracked.result(), record.partition(), record.offset(), analysis.embeddings(), crops);
             }
+            tracked.events().forEach(builder::event);
             done[0]++;
             long now = System.nanoTime();
             if (now - lastReport[0] > 1_000_000_000L || done[0] == total) {

@@ -6,7 +6,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.BooleanSupplier;
-import java.util.function.Supplier;
+import java.util.List;
 
 import io.facestream.schemas.AvroSerde;
 import io.facestream.schemas.FaceMatch;
@@ -29,11 +29,9 @@ public final class ResultsReplay {
     private static final AvroSerde<TrackEvent> EVENTS = AvroSerde.of(TrackEvent.class);
 
     private final ReplayEnvironment environment;
-    private final Supplier<FaceTracking> tracking;
 
     public ResultsReplay(ReplayEnvironment environment) {
         this.environment = environment;
-        this.tracking = SimpleTracker::new;
     }
 
     /** As {@link FrameReplay#check}: the people asked for are enrolled, and the results and events of the range are still kept. */
@@ -56,7 +54,7 @@ public final class ResultsReplay {
             TopicRange events = TopicRange.plan(environment.bootstrapServers(), Topics.EVENTS.name(), request.from(), request.to());
             long total = results.records() + events.records();
             TimelineBuilder builder = new TimelineBuilder();
-            FaceTracking tracker = tracking.get();
+            FaceTracking tracker = new FaceTracking(FaceTracking.replaySettings());
             Map<String, Long> cameras = new TreeMap<>();
             String[] model = {null};
             long[] done = {0};
@@ -74,7 +72,9 @@ public final class ResultsReplay {
                     return;
                 }
                 boolean tracked = !result.getFaces().isEmpty() && result.getFaces().stream().allMatch(face -> face.getTrack() != null);
-                builder.add(tracked || result.getFaces().isEmpty() ? result : tracker.track(result), record.partition(), record.offset(), null, null);
+                // Results carry no vectors: faces without live tracks are linked by place only.
+                builder.add(tracked || result.getFaces().isEmpty() ? result : tracker.track(result, List.of()).result(),
+                        record.partition(), record.offset(), null, null);
                 if (done[0] % 1000 == 0) {
                     double rate = done[0] / Math.max(1e-9, (System.nanoTime() - start) / 1e9);
                     listener.progress(new ReplayProgress("replaying", done[0], total, rate, Duration.ofSeconds((long) ((total - done[0]) / rate))));

@@ -92,7 +92,7 @@ public final class TimelineBuilder {
         for (int i = 0; i < tracked.getFaces().size(); i++) {
             FaceMatch face = tracked.getFaces().get(i);
             if (face.getTrack() == null) {
-                throw new IllegalStateException("a face of frame " + tracked.getHeader().getId() + " has no track: track the answer first");
+                continue; // the tracker linked it nowhere (a late frame's face overlapping no track): counted for the camera only
             }
             TrackState track = tracks.computeIfAbsent(camera + "\u0000" + face.getTrack().getTrackId(),
                     key -> new TrackState(camera, face.getTrack().getTrackId()));
@@ -132,6 +132,12 @@ public final class TimelineBuilder {
 
     public void event(TimelineReport.Event event) {
         events.add(event);
+    }
+
+    /** An event of the tracker that ran in this replay, or one read from facestream.events. */
+    public void event(io.facestream.schemas.TrackEvent event) {
+        events.add(new TimelineReport.Event(event.getTime(), event.getSourceId(), event.getTrackId(), event.getKind().name(),
+                event.getPerson() == null ? null : event.getPerson().getPersonId(), null, event.getConfidence()));
     }
 
     /**

@@ -65,7 +65,7 @@ final class ReplayFixture implements AutoCloseable {
     ReplayFixture() {
         DetectorConfig detector = DetectorConfig.fromEnvironment();
         EmbedderConfig embedder = EmbedderConfig.fromEnvironment();
-        models = TestModels.store(Detector.named(detector.detector()).modelName(), Recognizer.byModelName(embedder.recognizer()).modelName());
+        models = TestModels.store(detector.detector().modelName(), Recognizer.byModelName(embedder.recognizer()).modelName());
         // Retention checked every second, so a test can watch the broker expire frames instead of deleting them itself.
         broker = new EmbeddedKafkaKraftBroker(1, 2);
         broker.brokerProperties(Map.of("log.retention.check.interval.ms", "1000"));
@@ -114,7 +114,7 @@ final class ReplayFixture implements AutoCloseable {
 
     /** Enrols a person from a photo with one face, through the models and the matcher's repository. */
     long enrol(String name, byte[] photo) throws Exception {
-        Detector chosen = Detector.named(environment.detector().detector());
+        Detector chosen = environment.detector().detector();
         try (FaceDetector detector = chosen.create(models, chosen.defaultSettings());
              FaceEmbedder embedder = OnnxFaceEmbedder.create(Recognizer.byModelName(environment.embedder().recognizer()), models,
                      environment.embedder().flip())) {
