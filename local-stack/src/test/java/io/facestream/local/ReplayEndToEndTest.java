@@ -146,6 +146,18 @@ class ReplayEndToEndTest {
         Gateway.Answer html = gateway.get("/api/replays/" + id + "/report.json");
         assertThat(html.status()).isEqualTo(200);
 
+        // Bad requests are answered at once, and no job is left running.
+        Gateway.Answer reversedJob = gateway.postJson("/api/replays", "{\"from\": \"" + to + "\", \"to\": \"" + from + "\"}");
+        assertThat(reversedJob.status()).isEqualTo(400);
+        assertThat(reversedJob.body().get("message").asText()).contains("reversed");
+        Gateway.Answer nobody = gateway.postJson("/api/replays", "{\"from\": \"" + from + "\", \"to\": \"" + to + "\", \"people\": [987654]}");
+        assertThat(nobody.status()).isEqualTo(404);
+        assertThat(nobody.body().get("error").asText()).isEqualTo("person_not_found");
+        assertThat(gateway.get("/api/replays/no-such-job").status()).isEqualTo(404);
+        // A finished job's report is deleted with it (it holds face crops).
+        assertThat(gateway.delete("/api/replays/" + id).status()).isEqualTo(204);
+        assertThat(gateway.get("/api/replays/" + id).status()).isEqualTo(404);
+
         // The replay added nothing to the live topics: the cameras' answers and events are what they were.
         assertThat(count(Topics.MATCH_RESULTS)).isEqualTo(resultsBefore);
         assertThat(count(Topics.EVENTS)).isEqualTo(eventsBefore);

@@ -9,12 +9,14 @@ import io.facestream.schemas.Box;
 
 /**
  * Cuts faces out of one frame's JPEG, decoding it only when a crop is asked for (most faces are not their track's best
- * so far) and once per frame. A crop is the box widened by a quarter on each side (hair and chin help a reader
- * recognise someone), at most 160 px high, JPEG quality 85: about 5 KB each.
+ * so far) and once per frame. A crop is the box grown by half its size on each side: a reader recognises someone by
+ * hair and chin too, and a crop enrolled from a cluster (POST /api/people/from-faces) must be found again by the
+ * detector, which needs that margin (docs/clustering.md). At most 320 px on its longest side, so the face (half the
+ * crop) keeps the 20 px between the eyes enrolment needs; JPEG quality 85, about 10 KB.
  */
 final class FaceCrops implements TimelineBuilder.Crops, AutoCloseable {
 
-    static final int MAX_SIDE = 160;
+    static final int MAX_SIDE = 320;
 
     private final byte[] image;
     private Mat decoded;
@@ -37,7 +39,7 @@ final class FaceCrops implements TimelineBuilder.Crops, AutoCloseable {
                 return null;
             }
         }
-        double margin = 0.25;
+        double margin = 0.5;
         int x = (int) Math.floor(Math.max(0, box.getX() - box.getWidth() * margin));
         int y = (int) Math.floor(Math.max(0, box.getY() - box.getHeight() * margin));
         int x2 = (int) Math.ceil(Math.min(decoded.cols(), box.getX() + box.getWidth() * (1 + margin)));

@@ -55,6 +55,8 @@ public final class TimelineBuilder {
         TrackIdentity identity;
         final Map<Long, Best> bestByPerson = new HashMap<>();
         final List<TimelineReport.UnknownFace> samples = new ArrayList<>();
+        String model;
+        float[] sum;
 
         TrackState(String camera, String trackId) {
             this.camera = camera;
@@ -110,7 +112,18 @@ public final class TimelineBuilder {
                     best.crop = crops == null ? null : crops.crop(face.getFace().getBox());
                 }
             }
-            keepSample(track, face, time, partition, offset, embeddings == null ? null : embeddings.get(i), crops);
+            FaceEmbedding embedding = embeddings == null ? null : embeddings.get(i);
+            if (embedding != null) {
+                float[] vector = Values.floats(embedding.getVector());
+                if (track.sum == null) {
+                    track.model = embedding.getModel();
+                    track.sum = new float[vector.length];
+                }
+                for (int d = 0; d < vector.length; d++) {
+                    track.sum[d] += vector[d];
+                }
+            }
+            keepSample(track, face, time, partition, offset, embedding, crops);
         }
     }
 
@@ -152,7 +165,7 @@ public final class TimelineBuilder {
             PersonMatch person = track.identity == null ? null : track.identity.getPerson();
             if (person == null) {
                 unknown.add(new TimelineReport.UnknownTrack(track.camera, track.trackId, track.first, track.last, track.frames,
-                        Math.max(0f, track.bestSimilarity), List.copyOf(track.samples)));
+                        Math.max(0f, track.bestSimilarity), track.model, track.sum == null ? null : unit(track.sum), List.copyOf(track.samples)));
                 continue;
             }
             long id = person.getPersonId();
@@ -194,6 +207,19 @@ public final class TimelineBuilder {
                 .thenComparing(TimelineReport.Event::trackId).thenComparing(TimelineReport.Event::kind));
         return new TimelineReport(source, request.from(), request.to(), generatedAt, model, List.copyOf(request.cameras()),
                 List.copyOf(request.people()), summaries, people, request.people().isEmpty() ? unknown : List.of(), kept);
+    }
+
+    /** The mean direction: unit vectors summed, then scaled back to unit length. */
+    static float[] unit(float[] sum) {
+        double norm = 0;
+        for (float x : sum) {
+            norm += x * x;
+        }
+        float[] out = new float[sum.length];
+        for (int i = 0; i < sum.length; i++) {
+            out[i] = norm == 0 ? 0 : (float) (sum[i] / Math.sqrt(norm));
+        }
+        return out;
     }
 
     /** Same camera, less than {@link #MERGE_GAP_MS} apart: one appearance, with the better crop. */

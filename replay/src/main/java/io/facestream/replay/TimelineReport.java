@@ -38,11 +38,14 @@ public record TimelineReport(String source, Instant from, Instant to, Instant ge
     }
 
     /**
-     * A track with no name: the hook for clustering strangers. {@code samples} are a few of its best faces (by detector
-     * score) with their embedding and crop when the report came from frames; from results only their times and boxes.
+     * A track with no name: the hook for clustering strangers (docs/clustering.md, "For the replay"). {@code embedding}
+     * is the mean direction of all its faces' vectors of recognizer {@code model} (one vector per track, as clustering
+     * wants); {@code samples} are a few of its best faces (by detector score) with their own embedding and crop (the
+     * box grown by half its size on each side, so the enrolment gate can detect it again). Reports from results have
+     * neither vectors nor crops.
      */
     public record UnknownTrack(String camera, String trackId, Instant firstSeen, Instant lastSeen, int frames, float bestSimilarity,
-                               List<UnknownFace> samples) {
+                               String model, float[] embedding, List<UnknownFace> samples) {
     }
 
     /** One face of an unknown track; {@code partition}/{@code offset} point at its frame on the frames topic. */
