@@ -169,9 +169,13 @@ function later(ms) {
 }
 
 function label(face) {
-  return face.known
+  const own = face.known
     ? face.name + '  ' + face.similarity.toFixed(2)
     : 'unknown  ' + (face.best_similarity || 0).toFixed(2);
+  if (!face.track_id) return own;
+  // The track's name is voted over its faces: steadier than this frame's match, which is shown first.
+  const named = face.track && face.track.name ? face.track.name : 'unknown';
+  return own + '  · track …' + face.track_id.slice(-4) + ': ' + named;
 }
 
 function chosenFace() {

@@ -37,6 +37,7 @@ import io.facestream.models.ModelStore;
  * java -jar bench/target/bench-0.1.0-SNAPSHOT-exec.jar [--data DIR] [--pairs FILE --pair-images DIR]
  *      [--identities FILE --identity-images DIR] [--recognizers a,b] [--out docs/quality.md] [--json target/quality.json]
  * </pre>
+ * {@code ... clusters [options]} measures clusters of unknown faces instead ({@link ClusterBench}, docs/clustering.md).
  * Without options it runs the standard suite over {@code ../shared/data}. {@code --pairs} takes
  * LFW's pairs.txt format or a CSV ({@code [fold,]path1,path2,same}); {@code --identities} a CSV
  * ({@code path,identity}); both are added to the suite.
@@ -55,6 +56,10 @@ public final class QualityBench {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("clusters")) {
+            ClusterBench.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
         Map<String, String> options = new HashMap<>();
         for (int i = 0; i + 1 < args.length; i += 2) {
             options.put(args[i].replaceFirst("^--", ""), args[i + 1]);

@@ -22,6 +22,11 @@ import io.facestream.face.Images;
  * @param redisPrefix    shared with the matcher, so one Redis can serve several deployments
  * @param adminKey       a first admin API key from configuration (stored hashed); see README "API keys"
  * @param requestsPerMinute per API key, across every gateway instance; over it a request gets 429
+ * @param eventsHeartbeat  how often GET /api/events sends a comment on an idle stream, default 15 s: proxies and load
+ *                         balancers close idle connections after 30-60 s (nginx's proxy_read_timeout is 60 s)
+ * @param eventsClientBuffer events queued for one event client at most, default 1000 (about 500 KB of JSON; a burst after
+ *                         a fleet restart can bring hundreds at once); a client
+ *                         further behind is dropped with a reason instead of growing the gateway's memory
  * @param replayDir      where replay jobs (POST /api/replays) write their reports, one directory per job; default
  *                       {@code facestream-replays} in the temporary directory. Reports hold face crops: keep it private
  */
@@ -29,7 +34,7 @@ import io.facestream.face.Images;
 public record GatewayProperties(String kafkaBootstrapServers, Duration replyTimeout, int maxImageSide, String instanceId,
                                 DataSize maxUploadSize, long maxImagePixels, DataSize maxFrameSize,
                                 String redisUrl, String redisPrefix, String adminKey, int requestsPerMinute,
-                                java.nio.file.Path replayDir) {
+                                Duration eventsHeartbeat, int eventsClientBuffer, java.nio.file.Path replayDir) {
 
     public GatewayProperties {
         if (instanceId == null || instanceId.isBlank()) {
@@ -43,6 +48,12 @@ public record GatewayProperties(String kafkaBootstrapServers, Duration replyTime
         }
         if (maxFrameSize == null) {
             maxFrameSize = DataSize.ofMegabytes(8);
+        }
+        if (eventsHeartbeat == null || eventsHeartbeat.isZero() || eventsHeartbeat.isNegative()) {
+            eventsHeartbeat = Duration.ofSeconds(15);
+        }
+        if (eventsClientBuffer <= 0) {
+            eventsClientBuffer = 1000;
         }
         if (replayDir == null) {
             replayDir = java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "facestream-replays");

@@ -136,6 +136,8 @@ class GatewayWithoutPipelineTest {
     void docsAreServed() {
         String openapi = RestClient.create("http://127.0.0.1:" + port).get().uri("/docs/openapi.json").retrieve().body(String.class);
         assertThat(openapi).contains("/api/recognition/recognize", "/api/recognition/register", "/api/recognition/detect");
+        // Enrolment from several faces: its own 422 body (the refused faces), not only the generic error.
+        assertThat(openapi).contains("/api/people/from-faces", "no_face_enrolled", "NoneEnrolled");
         int ui = RestClient.create("http://127.0.0.1:" + port).get().uri("/docs").exchange((request, response) -> response.getStatusCode().value());
         assertThat(ui).isIn(200, 302);
     }

@@ -25,7 +25,8 @@ import io.facestream.gateway.web.ErrorHandler;
  * Every route needs a key with the right scope, checked before a request body is read. Open, because they
  * hold no data: the health probe orchestrators call, the API documentation and the demo page. A WebSocket may instead send
  * its key as its first message (browsers cannot set headers), so a handshake without one is let through and
- * the socket handler waits for it.
+ * the socket handler waits for it. WebSockets and the event stream (EventSource cannot set headers) may send it as
+ * {@code ?api_key=}; a key in a URL can end up in proxy logs, so clients that can set the header should.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 10)
@@ -35,6 +36,8 @@ public class ApiKeyFilter extends OncePerRequestFilter {
     public static final String QUERY_PARAMETER = "api_key";
     /** Request (and WebSocket session) attribute holding the authenticated {@link ApiKey}. */
     public static final String ATTRIBUTE = "facestream.apiKey";
+    /** The event stream: browsers' EventSource cannot set headers either, so it may send the key as ?api_key= too. */
+    static final String EVENTS = "/api/events";
 
     private final ApiKeys keys;
     private final RateLimiter limiter;
@@ -71,7 +74,7 @@ public class ApiKeyFilter extends OncePerRequestFilter {
         }
         boolean webSocket = path.startsWith("/ws/");
         String presented = request.getHeader(HEADER);
-        if ((presented == null || presented.isBlank()) && webSocket) {
+        if ((presented == null || presented.isBlank()) && (webSocket || path.equals(EVENTS))) {
             presented = request.getParameter(QUERY_PARAMETER);
         }
         if ((presented == null || presented.isBlank()) && webSocket) {

@@ -82,7 +82,7 @@ public class OpenApiConfig {
                 && operation.getRequestBody().getContent().containsKey("multipart/form-data");
         // Everything that changes people or looks at a photo is a frame through the pipeline; keys and listings are not.
         boolean pipeline = path.startsWith("/api/recognition/") || (path.startsWith("/api/people/") && method != PathItem.HttpMethod.GET);
-        if (writes || path.equals("/api/people")) {
+        if (writes || path.equals("/api/people") || path.equals("/api/events")) {
             errors.put("400", "invalid input: invalid_image (not a readable JPEG or PNG), unsupported_file_type, missing_field, "
                     + "invalid_name, invalid_face_id, invalid_request, invalid_json");
         }
@@ -142,8 +142,13 @@ public class OpenApiConfig {
                 .description(WebSocketProtocol.MARKDOWN)
                 .addParametersItem(new Parameter().in("query").name("api_key").required(false).schema(new StringSchema())
                         .description("the API key, for clients that cannot set headers (or send it as the first message)"))
+                .addParametersItem(new Parameter().in("query").name("mode").required(false)
+                        .schema(new StringSchema()._default("ordered")._enum(java.util.List.of("ordered", "live")))
+                        .description("ordered: every frame answered in order (analysis); live: the newest frame replaces one still "
+                                + "waiting, which is answered skipped (live video)"))
                 .responses(new ApiResponses()
                         .addApiResponse("101", new ApiResponse().description("switching protocols: the WebSocket is open"))
+                        .addApiResponse("400", errorResponse("invalid_request: a mode other than ordered or live"))
                         .addApiResponse("401", errorResponse("invalid_api_key: the key in the header or query is unknown or revoked"))
                         .addApiResponse("403", new ApiResponse().description("the page's origin is not in FACESTREAM_CORS_ORIGINS, "
                                 + "or the key lacks the 'recognize' scope")));

@@ -4,7 +4,7 @@ package io.facestream.gateway.docs;
 final class WebSocketProtocol {
 
     static final String MARKDOWN = """
-            **`/ws/recognize`: live video.** Open `ws://HOST/ws/recognize` (`wss://` behind TLS).
+            **`/ws/recognize`: live video.** Open `ws://HOST/ws/recognize` (`wss://` behind TLS), optionally with `?mode=live`.
 
             1. **Key.** Send it as the `X-API-Key` header, as `?api_key=KEY`, or (browsers cannot set headers) as the first
                text message `{"api_key": "KEY"}`, answered `{"authenticated": true}`. Without a valid key within 10 s the
@@ -15,14 +15,27 @@ final class WebSocketProtocol {
                "quality_issues"}], "unknown_faces": [{"box", "face_id", "best_similarity", "low_quality", "quality_issues"}],
                "threshold": 0.289}`, shaped like `POST /api/recognition/recognize`; a frame without faces gets empty lists.
                A `face_id` can be enrolled for 60 s with `POST /api/recognition/register` (`name`, `face_id`).
-            3. **Errors** keep the connection open: `{"sequence": 1, "error": {"code", "message"}}` with code `invalid_image`,
+               The connection is a camera to the tracker: each face also carries `track_id` (the same while the same face
+               stays in view) and `track`: `{"person_id", "name", "similarity", "faces_seen"}`, the track's identity voted
+               over its faces (`person_id` and `name` null until the vote is decisive); it is steadier than one frame's match,
+               so a face can be in `unknown_faces` for this frame while its track is named.
+            3. **Modes.** `ordered` (the default, for analysis): every frame goes into the pipeline and is answered, however
+               late; beyond 32 waiting, frames are answered `busy`. `live` (`?mode=live`, for live video): at most 2 frames
+               of the connection are in the pipeline and 1 waits; a newer frame replaces the waiting one, which is answered
+               `{"sequence": 7, "skipped": true}`. Every frame still gets exactly one reply, in order, and the newest frame is
+               never the one replaced, so under overload answers stay fresh instead of queueing for seconds. Any other
+               `mode` is refused at the handshake with 400.
+            4. **Errors** keep the connection open: `{"sequence": 1, "error": {"code", "message"}}` with code `invalid_image`,
                `image_too_large`, `busy` (more than 32 frames of this connection wait for the pipeline: this one was dropped,
                not sent), `rate_limited` (every frame counts against the key's requests per minute), `timeout` or `internal`.
                A text message after the key gets `{"error": {"code": "binary_frames_only"}}`.
-            4. **Closing.** A message over the frame size limit (8 MB by default) closes the connection with **1009**.
+            5. **Closing.** A message over the frame size limit (8 MB by default) closes the connection with **1009**.
 
             Browsers on another origin than the gateway need it listed in `FACESTREAM_CORS_ORIGINS`.
             The page at `/demo` is a working client: webcam frames in, boxes and names drawn over the video.
+
+            **`GET /api/events`: track events** (started, identified, identity changed, ended) of every camera and connection,
+            as Server-Sent Events, filtered by `camera` and `person`; see that route.
             """;
 
     static final String API_DESCRIPTION = """

@@ -1,5 +1,8 @@
 package io.facestream.gateway.people;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -42,14 +45,27 @@ public class PeopleController {
     public record FaceAdded(long personId, long faceId) {
     }
 
+    /** At most this many faces per call: the multipart part limit (server.tomcat.max-part-count, 10) less the name. */
+    static final int MAX_FACES_PER_PERSON = 8;
+
+    /** 201: the person as stored, the faces stored and the faces refused with the reason of each. */
+    public record PersonFromFaces(People.PersonDetail person, List<FaceEnrolment.Enrolled> enrolled, List<FaceEnrolment.Refused> refused) {
+    }
+
+    /** 422: nobody was enrolled; why each face was refused. */
+    public record NoneEnrolled(String error, String message, List<FaceEnrolment.Refused> refused) {
+    }
+
     private final People people;
     private final PipelineClient pipeline;
     private final Uploads uploads;
+    private final FaceEnrolment enrolment;
 
-    public PeopleController(People people, PipelineClient pipeline, Uploads uploads) {
+    public PeopleController(People people, PipelineClient pipeline, Uploads uploads, FaceEnrolment enrolment) {
         this.people = people;
         this.pipeline = pipeline;
         this.uploads = uploads;
+        this.enrolment = enrolment;
     }
 
     @GetMapping
@@ -94,6 +110,50 @@ public class PeopleController {
         Uploads.EnrolmentFace face = uploads.enrolmentFace(file, faceId);
         MatchResult result = Failures.successful(pipeline.request(RequestFrames.addFace(id, face.image(), face.faceId())));
         return ResponseEntity.status(HttpStatus.CREATED).body(new FaceAdded(id, result.getStoredFaceId()));
+    }
+
+    @PostMapping(path = "/from-faces", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
+    @io.swagger.v3.oas.annotations.Operation(summary = "Enrol one new person from several faces in one call (e.g. a cluster of a stranger's "
+            + "faces): 'name', and up to " + MAX_FACES_PER_PERSON + " photos ('file', repeated) and/or faces detected in the last 60 s "
+            + "('face_id', repeated), tried files first, each in the order sent. The first face accepted registers the person, the "
+            + "others are added to them; each passes the enrolment quality gate, and a face that matches someone enrolled is refused "
+            + "with their id. Answers the person, the faces stored and the faces refused with their reasons")
+    @io.swagger.v3.oas.annotations.responses.ApiResponse(responseCode = "422", description = "no_face_enrolled: every face was refused "
+            + "(the 'refused' list says why each); nobody was enrolled",
+            content = @io.swagger.v3.oas.annotations.media.Content(mediaType = "application/json",
+                    schema = @io.swagger.v3.oas.annotations.media.Schema(implementation = NoneEnrolled.class)))
+    public ResponseEntity<?> enrolFromFaces(@RequestParam("name") String name,
+                                            @RequestPart(name = "file", required = false) List<MultipartFile> files,
+                                            @RequestParam(name = "face_id", required = false) List<String> faceIds) {
+        String cleanName = Names.valid(name, "name");
+        List<MultipartFile> fileList = files == null ? List.of() : files;
+        List<String> idList = faceIds == null ? List.of() : faceIds;
+        int count = fileList.size() + idList.size();
+        if (count == 0) {
+            throw new ApiException(ApiError.MISSING_FIELD, "send at least one 'file' or 'face_id'");
+        }
+        if (count > MAX_FACES_PER_PERSON) {
+            throw new ApiException(ApiError.INVALID_REQUEST, count + " faces sent; at most " + MAX_FACES_PER_PERSON + " per call "
+                    + "(send the best ones: more faces of one person add little)");
+        }
+        // Every input is checked before the first frame goes out: a bad file or face id refuses the whole call and stores nothing.
+        List<FaceEnrolment.Candidate> candidates = new ArrayList<>();
+        for (MultipartFile file : fileList) {
+            candidates.add(new FaceEnrolment.Candidate(new FaceEnrolment.Input(candidates.size(), "file", null),
+                    uploads.enrolmentFace(file, null)));
+        }
+        for (String faceId : idList) {
+            Uploads.EnrolmentFace face = uploads.enrolmentFace(null, faceId);
+            candidates.add(new FaceEnrolment.Candidate(new FaceEnrolment.Input(candidates.size(), "face_id", face.faceId()), face));
+        }
+        FaceEnrolment.Outcome outcome = enrolment.enrol(cleanName, candidates);
+        if (outcome.personId() == null) {
+            return ResponseEntity.status(ApiError.NO_FACE_ENROLLED.status()).contentType(MediaType.APPLICATION_JSON)
+                    .body(new NoneEnrolled(ApiError.NO_FACE_ENROLLED.code(), "none of the " + count
+                            + " faces was accepted for enrolment; nobody was enrolled", outcome.refused()));
+        }
+        return ResponseEntity.status(HttpStatus.CREATED)
+                .body(new PersonFromFaces(people.find(outcome.personId()), outcome.enrolled(), outcome.refused()));
     }
 
     @DeleteMapping("/{id}/faces/{faceId}")

@@ -3,11 +3,15 @@ package io.facestream.gateway.recognition;
 import java.util.ArrayList;
 import java.util.List;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 import io.facestream.schemas.Box;
 import io.facestream.schemas.DetectedFace;
 import io.facestream.schemas.FaceMatch;
 import io.facestream.schemas.MatchResult;
+import io.facestream.schemas.PersonMatch;
 import io.facestream.schemas.Point;
+import io.facestream.schemas.TrackIdentity;
 
 /** What clients get back, in the original photo's pixels. Field names are written in snake_case. */
 public final class Answers {
@@ -18,11 +22,36 @@ public final class Answers {
     public record DetectResponse(List<int[]> faces, List<Detection> detections) {
     }
 
-    /** @param qualityIssues why this face would not do for enrolment; matches of poor faces deserve less trust */
-    public record RecognizedFace(long id, String name, float similarity, int[] box, String faceId, boolean lowQuality, List<String> qualityIssues) {
+    /**
+     * @param qualityIssues why this face would not do for enrolment; matches of poor faces deserve less trust
+     * @param trackId       video only (WebSocket, cameras): the face's track, the same id while the same face stays in view
+     * @param track         video only: the track's identity, voted over its faces (steadier than this one frame's match)
+     */
+    public record RecognizedFace(long id, String name, float similarity, int[] box, String faceId, boolean lowQuality, List<String> qualityIssues,
+                                 @JsonInclude(JsonInclude.Include.NON_NULL) String trackId,
+                                 @JsonInclude(JsonInclude.Include.NON_NULL) Track track) {
     }
 
-    public record UnknownFace(int[] box, String faceId, float bestSimilarity, boolean lowQuality, List<String> qualityIssues) {
+    /** A face nobody in the gallery reached the threshold for, in this frame; its track may still be named. */
+    public record UnknownFace(int[] box, String faceId, float bestSimilarity, boolean lowQuality, List<String> qualityIssues,
+                              @JsonInclude(JsonInclude.Include.NON_NULL) String trackId,
+                              @JsonInclude(JsonInclude.Include.NON_NULL) Track track) {
+    }
+
+    /**
+     * A track's identity: the person its vote named (person_id and name null while unknown or undecided), their
+     * similarity as the tracker reports it, and how many faces the track has linked so far.
+     */
+    public record Track(Long personId, String name, Float similarity, int facesSeen) {
+
+        static Track of(TrackIdentity track) {
+            if (track == null) {
+                return null;
+            }
+            PersonMatch person = track.getPerson();
+            return person == null ? new Track(null, null, null, track.getFacesSeen())
+                    : new Track(person.getPersonId(), person.getName(), round(person.getSimilarity(), 10000), track.getFacesSeen());
+        }
     }
 
     public record RecognizeResponse(List<RecognizedFace> recognizedFaces, List<UnknownFace> unknownFaces, float threshold) {
@@ -64,11 +93,15 @@ public final class Answers {
         for (FaceMatch match : result.getFaces()) {
             int[] box = box(match.getFace().getBox(), scale);
             List<String> issues = match.getFace().getQuality() == null ? List.of() : match.getFace().getQuality().getIssues();
+            String trackId = match.getTrack() == null ? null : match.getTrack().getTrackId();
+            Track track = Track.of(match.getTrack());
             if (match.getPerson() != null) {
                 known.add(new RecognizedFace(match.getPerson().getPersonId(), match.getPerson().getName(),
-                        round(match.getPerson().getSimilarity(), 10000), box, match.getFace().getFaceId(), !issues.isEmpty(), issues));
+                        round(match.getPerson().getSimilarity(), 10000), box, match.getFace().getFaceId(), !issues.isEmpty(), issues,
+                        trackId, track));
             } else {
-                unknown.add(new UnknownFace(box, match.getFace().getFaceId(), round(match.getBestSimilarity(), 10000), !issues.isEmpty(), issues));
+                unknown.add(new UnknownFace(box, match.getFace().getFaceId(), round(match.getBestSimilarity(), 10000), !issues.isEmpty(), issues,
+                        trackId, track));
             }
         }
         return new RecognizeResponse(known, unknown, result.getThreshold());

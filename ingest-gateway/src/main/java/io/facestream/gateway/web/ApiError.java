@@ -40,6 +40,8 @@ public enum ApiError {
     NO_FACE(HttpStatus.UNPROCESSABLE_ENTITY),
     MULTIPLE_FACES(HttpStatus.UNPROCESSABLE_ENTITY),
     LOW_QUALITY(HttpStatus.UNPROCESSABLE_ENTITY),
+    /** Enrolment from several faces (POST /api/people/from-faces): every face was refused, so nobody was enrolled. */
+    NO_FACE_ENROLLED(HttpStatus.UNPROCESSABLE_ENTITY),
     RATE_LIMITED(HttpStatus.TOO_MANY_REQUESTS),
     /** WebSocket only: more frames of one connection waiting for the pipeline than it may have; the frame was dropped. */
     BUSY(HttpStatus.SERVICE_UNAVAILABLE),

@@ -90,7 +90,7 @@ public class ErrorHandler {
         // The container's exception names the limit: FileSizeLimitExceeded, SizeLimitExceeded or FileCountLimitExceeded.
         String cause = String.valueOf(e.getMostSpecificCause()).toLowerCase(Locale.ROOT);
         String message = cause.contains("count")
-                ? "the upload has too many parts; send one 'file' and, for register, 'name' or 'face_id'"
+                ? "the upload has too many parts; send one 'file' and, for register, 'name' or 'face_id' (at most 8 faces to /api/people/from-faces)"
                 : "the upload exceeds the " + properties.maxUploadSize().toMegabytes() + " MB limit";
         return answer(ApiError.TOO_LARGE, message);
     }

@@ -40,7 +40,10 @@ import io.facestream.schemas.MatchResult;
 
 /**
  * Live video: every binary message is one image and gets exactly one JSON reply, in the order
- * the frames came, even when the pipeline answers them out of order.
+ * the frames came, even when the pipeline answers them out of order. Each face carries its track (the tracker in
+ * the matcher treats the connection as a camera). In {@link VideoMode#LIVE} a frame that would have to queue behind
+ * the ones in the pipeline replaces the one already queued, which is answered "skipped": under overload a live client
+ * gets the newest frame answered instead of an ever longer queue.
  *
  * <p>A connection opened without a key in the header or query must send {"api_key": "..."} as its
  * first message, within {@link #AUTHENTICATION_TIME}; otherwise it is closed with 4401 (no or a
@@ -60,20 +63,44 @@ public class RecognitionSocketHandler extends BinaryWebSocketHandler {
         thread.setDaemon(true);
         return thread;
     });
+    /** Decodes and sends live frames that waited for a free slot (two threads: a 2-core machine decodes two at once at most). */
+    private static final java.util.concurrent.ExecutorService LIVE_SENDER = Executors.newFixedThreadPool(2, r -> {
+        Thread thread = new Thread(r, "websocket-live-sender");
+        thread.setDaemon(true);
+        return thread;
+    });
     /** Frames of one connection waiting for the pipeline; beyond this, frames are answered "busy" and not sent. */
     static final int MAX_IN_FLIGHT = 32;
+    /**
+     * Live mode: frames of one connection in the pipeline at once. Two, not one, because the three services work on
+     * different frames at the same time, so with one the detector idles while the embedder and matcher finish a frame
+     * (the demo page keeps two in flight for the same reason); more would only queue in Kafka and add latency. One against
+     * two was not measured; WebSocketLatencyBench measured two (live p99 1.4× an unloaded round trip).
+     */
+    static final int LIVE_IN_FLIGHT = 2;
+    /** Session attribute holding the connection's {@link VideoMode}, set at the handshake. */
+    static final String MODE = "facestream.videoMode";
+
+    /** A frame of a live connection, not yet checked nor sent into the pipeline, and where its answer goes. */
+    private record Pending(long sequence, byte[] image, CompletableFuture<Object> reply) {
+    }
 
     /** Per connection: the next sequence number and the reply that must go out before the next one. */
     private static final class Connection {
         final WebSocketSession session;
+        final VideoMode mode;
         volatile ApiKey key;
         final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
         long nextSequence;
         CompletableFuture<Void> lastReply = CompletableFuture.completedFuture(null);
+        /** Live mode, guarded by the connection: frames in the pipeline, and the newest frame waiting for a free slot. */
+        int liveInFlight;
+        Pending waiting;
 
-        Connection(WebSocketSession session) {
+        Connection(WebSocketSession session, VideoMode mode) {
             // A slow client fills its own buffer and is closed; it never blocks the threads that serve others.
             this.session = new ConcurrentWebSocketSessionDecorator(session, 10_000, 16 * 1024 * 1024);
+            this.mode = mode;
         }
     }
 
@@ -93,7 +120,8 @@ public class RecognitionSocketHandler extends BinaryWebSocketHandler {
 
     @Override
     public void afterConnectionEstablished(WebSocketSession session) {
-        Connection connection = new Connection(session);
+        VideoMode mode = (VideoMode) session.getAttributes().getOrDefault(MODE, VideoMode.ORDERED);
+        Connection connection = new Connection(session, mode);
         // Set by ApiKeyFilter when the handshake carried a valid key (header or query parameter).
         connection.key = (ApiKey) session.getAttributes().get(ApiKeyFilter.ATTRIBUTE);
         session.getAttributes().put(STATE, connection);
@@ -124,7 +152,50 @@ public class RecognitionSocketHandler extends BinaryWebSocketHandler {
         }
     }
 
+    /** Called with the connection's lock held, in arrival order. */
     private CompletableFuture<Object> answer(Connection connection, String sessionId, long sequence, byte[] image) {
+        if (connection.mode == VideoMode.LIVE) {
+            Pending frame = new Pending(sequence, image, new CompletableFuture<>());
+            if (connection.liveInFlight < LIVE_IN_FLIGHT) {
+                connection.liveInFlight++;
+                sendLive(connection, sessionId, frame);
+            } else {
+                // Latest wins: the frame that was waiting is older than this one and would only be answered later still.
+                if (connection.waiting != null) {
+                    connection.waiting.reply().complete(new Replies.Skipped(connection.waiting.sequence(), true));
+                }
+                connection.waiting = frame;
+            }
+            return frame.reply();
+        }
+        return prepareAndSubmit(connection, sessionId, sequence, image);
+    }
+
+    /**
+     * Sends a live frame into the slot reserved for it; when it is answered, the frame waiting meanwhile (if any) takes
+     * the slot over. A live frame is decoded only when it is sent, not on arrival: at 30 frames a second most are replaced,
+     * and decoding them would take CPU from the pipeline.
+     */
+    private void sendLive(Connection connection, String sessionId, Pending frame) {
+        prepareAndSubmit(connection, sessionId, frame.sequence(), frame.image()).whenComplete((body, failure) -> {
+            Pending next;
+            synchronized (connection) {
+                next = connection.waiting;
+                connection.waiting = null;
+                if (next == null) {
+                    connection.liveInFlight--;
+                }
+            }
+            if (next != null) {
+                // Not on this thread: it is the gateway's results reader, which must not decode images.
+                LIVE_SENDER.execute(() -> sendLive(connection, sessionId, next));
+            }
+            frame.reply().complete(failure == null ? body : Replies.Failed.of(frame.sequence(), ApiError.INTERNAL, "the frame could not be answered"));
+        });
+    }
+
+    /** Checks the image (decoding it) and sends it; the future always completes with a reply, never exceptionally. */
+    private CompletableFuture<Object> prepareAndSubmit(Connection connection, String sessionId, long sequence, byte[] image) {
         ImageUpload upload;
         try {
             upload = ImageUpload.prepare(image, properties.maxImageSide(), properties.maxImagePixels());
@@ -135,6 +206,11 @@ public class RecognitionSocketHandler extends BinaryWebSocketHandler {
             log.warn("frame {} of connection {} could not be prepared", sequence, sessionId, e);
             return CompletableFuture.completedFuture(Replies.Failed.of(sequence, ApiError.INVALID_IMAGE, "the image could not be read (JPEG or PNG expected)"));
         }
+        return submit(connection, sessionId, sequence, upload);
+    }
+
+    /** Into the pipeline; the future always completes with a reply (errors included), never exceptionally. */
+    private CompletableFuture<Object> submit(Connection connection, String sessionId, long sequence, ImageUpload upload) {
         if (connection.inFlight.incrementAndGet() > MAX_IN_FLIGHT) {
             connection.inFlight.decrementAndGet();
             return CompletableFuture.completedFuture(Replies.Failed.of(sequence, ApiError.BUSY,

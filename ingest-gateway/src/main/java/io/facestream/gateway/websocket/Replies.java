@@ -40,4 +40,8 @@ final class Replies {
 
     record Authenticated(boolean authenticated) {
     }
+
+    /** Live mode: the frame was replaced by a newer one before it reached the pipeline, so it has no answer. */
+    record Skipped(long sequence, boolean skipped) {
+    }
 }

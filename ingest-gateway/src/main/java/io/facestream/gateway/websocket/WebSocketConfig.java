@@ -42,16 +42,28 @@ public class WebSocketConfig implements WebSocketConfigurer {
                 .addInterceptors(new KeyFromHandshake());
     }
 
-    /** Hands the key ApiKeyFilter accepted at the handshake to the WebSocket session. */
+    /** Hands the key ApiKeyFilter accepted at the handshake, and the chosen {@link VideoMode}, to the WebSocket session. */
     static final class KeyFromHandshake implements HandshakeInterceptor {
 
         @Override
-        public boolean beforeHandshake(ServerHttpRequest request, ServerHttpResponse response, WebSocketHandler handler, Map<String, Object> attributes) {
+        public boolean beforeHandshake(ServerHttpRequest request, ServerHttpResponse response, WebSocketHandler handler, Map<String, Object> attributes)
+                throws java.io.IOException {
             if (request instanceof ServletServerHttpRequest servlet) {
                 Object key = servlet.getServletRequest().getAttribute(ApiKeyFilter.ATTRIBUTE);
                 if (key != null) {
                     attributes.put(ApiKeyFilter.ATTRIBUTE, key);
                 }
+                String asked = servlet.getServletRequest().getParameter(VideoMode.PARAMETER);
+                java.util.Optional<VideoMode> mode = VideoMode.parse(asked);
+                if (mode.isEmpty()) {
+                    // Refused before the upgrade, so the client sees why in plain HTTP.
+                    response.setStatusCode(org.springframework.http.HttpStatus.BAD_REQUEST);
+                    response.getHeaders().setContentType(org.springframework.http.MediaType.APPLICATION_JSON);
+                    response.getBody().write(("{\"error\": \"invalid_request\", \"message\": \"mode must be 'ordered' (the default) or 'live'\"}")
+                            .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    return false;
+                }
+                attributes.put(RecognitionSocketHandler.MODE, mode.get());
             }
             return true;
         }
