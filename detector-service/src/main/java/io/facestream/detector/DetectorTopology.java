@@ -14,6 +14,7 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.facestream.management.StageMetrics;
 import io.facestream.schemas.DeadLetters;
 import io.facestream.schemas.DetectedFrame;
 import io.facestream.schemas.Frame;
@@ -68,6 +69,7 @@ public final class DetectorTopology {
         @Override
         public void process(Record<String, Detection> record) {
             PipelineError error = record.value().result().getError();
+            StageMetrics.deadLetter(Topics.FRAMES.name(), error.getCode());
             Headers headers = DeadLetters.headers(error.getCode(), error.getMessage(), Topics.FRAMES.name(), context.recordMetadata());
             byte[] key = record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8);
             byte[] value = Topics.FRAMES.valueSerde().serializer().serialize(Topics.FRAMES.name(), record.value().frame());

@@ -40,10 +40,12 @@ public final class FrameEmbedder {
             return out.setError(ErrorCode.INVALID_IMAGE.error(e.getMessage())).build();
         }
         try {
+            // All faces of the frame at once: the recognizer runs them (and their mirror images) as one batch where it can.
+            List<float[]> vectors = embedder.embedAll(image, frame.getFaces().stream().map(FrameEmbedder::toFace).toList());
             List<FaceEmbedding> faces = new ArrayList<>(frame.getFaces().size());
-            for (DetectedFace face : frame.getFaces()) {
-                float[] vector = embedder.embed(image, toFace(face));
-                faces.add(FaceEmbedding.newBuilder().setFace(face).setModel(embedder.model()).setVector(Values.floatList(vector)).build());
+            for (int i = 0; i < vectors.size(); i++) {
+                faces.add(FaceEmbedding.newBuilder().setFace(frame.getFaces().get(i)).setModel(embedder.model())
+                        .setVector(Values.floatList(vectors.get(i))).build());
             }
             return out.setFaces(faces).build();
         } finally {

@@ -7,6 +7,11 @@ public interface FaceEmbedder extends AutoCloseable {
 
     float[] embed(Mat bgr, Face face);
 
+    /** Every face of one image, in order; implementations may run them through the model together. */
+    default java.util.List<float[]> embedAll(Mat bgr, java.util.List<Face> faces) {
+        return faces.stream().map(face -> embed(bgr, face)).toList();
+    }
+
     /** Manifest name of the model: vectors of different models are never compared. */
     String model();
 

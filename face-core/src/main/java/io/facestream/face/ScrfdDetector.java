@@ -85,7 +85,7 @@ public final class ScrfdDetector implements FaceDetector {
     public List<Face> detect(Mat bgr) {
         int size = settings.inputSize();
         Detections.Letterbox box = Detections.Letterbox.of(bgr, size, new Scalar(0, 0, 0));
-        float[] chw = Tensors.bgrToChw(box.image(), true, MEAN, SCALE);
+        java.nio.FloatBuffer chw = Tensors.bgrToChw(box.image(), true, MEAN, SCALE);
         box.image().release();
         List<Face> candidates = new ArrayList<>();
         try (OrtSession.Result result = Onnx.run(session, INPUT, chw, 1, 3, size, size)) {

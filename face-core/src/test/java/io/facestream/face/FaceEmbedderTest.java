@@ -56,6 +56,31 @@ class FaceEmbedderTest {
         assertThat(embed(recognizer, TestPhotos.path(TestPhotos.A1))).containsExactly(vector);
     }
 
+    /** The faces of one frame embedded together (one batch where the model takes batches) give each face's own vector. */
+    @ParameterizedTest
+    @CsvSource({"dlib-resnet-128,true", "dlib-resnet-128,false", "arcface-mbf-int8,false"})
+    void embedsTheFacesOfAFrameTogetherAsOneByOne(String model, boolean flip) throws Exception {
+        Recognizer recognizer = Recognizer.byModelName(model);
+        Mat left = SharedModels.image(TestPhotos.path(TestPhotos.A1));
+        Mat right = SharedModels.image(TestPhotos.path(TestPhotos.B1));
+        Mat a = Images.resize(left, 400.0 / left.rows());
+        Mat b = Images.resize(right, 400.0 / right.rows());
+        Mat frame = new Mat();
+        org.opencv.core.Core.hconcat(List.of(a, b), frame);
+        List<Face> faces = SharedModels.detector().detect(frame);
+        assertThat(faces).hasSizeGreaterThanOrEqualTo(2);
+        try (OnnxFaceEmbedder embedder = OnnxFaceEmbedder.create(recognizer, TestModels.store(recognizer), flip)) {
+            List<float[]> together = embedder.embedAll(frame, faces);
+            assertThat(together).hasSize(faces.size());
+            for (int i = 0; i < faces.size(); i++) {
+                float[] alone = embedder.embed(frame, faces.get(i));
+                assertThat(together.get(i)).as("face %d", i).containsExactly(alone, within(1e-4f));
+            }
+            // Different faces stay different: the batch is not one face repeated.
+            assertThat(Vectors.cosine(together.get(0), together.get(1))).isLessThan(0.999f);
+        }
+    }
+
     /** On the committed photos (a fresh clone has them), and on the shared enrolment photos where they are here. */
     @ParameterizedTest
     @EnumSource(Recognizer.class)

@@ -142,6 +142,41 @@ class ImagesTest {
     }
 
     @Test
+    void checkAcceptsAndRefusesWhatDecodeDoes() throws Exception {
+        // Every awkward input and reference photo: check (reduced read, as the gateway does) agrees with a full decode.
+        List<Path> files = new java.util.ArrayList<>();
+        try (var hard = Files.list(hard()); var refs = Files.walk(TestData.dir().resolve("refs"))) {
+            hard.filter(p -> !p.toString().endsWith(".csv")).forEach(files::add);
+            refs.filter(p -> p.toString().matches(".*\\.(jpe?g|png)$")).forEach(files::add);
+        }
+        assertThat(files).hasSizeGreaterThan(10);
+        for (Path file : files) {
+            byte[] bytes = Files.readAllBytes(file);
+            String decoded;
+            try {
+                Images.decode(bytes).release();
+                decoded = "ok";
+            } catch (ImageDecodeException e) {
+                decoded = "refused";
+            }
+            String checked;
+            try {
+                assertThat(Images.check(bytes, Images.DEFAULT_MAX_PIXELS)).isEqualTo(Images.dimensions(bytes));
+                checked = "ok";
+            } catch (ImageDecodeException e) {
+                checked = "refused";
+            }
+            assertThat(checked).as(file.toString()).isEqualTo(decoded);
+        }
+        // Damage past the header (the entropy-coded data) and a cut file are refused by both.
+        byte[] good = Files.readAllBytes(TestData.dir().resolve("refs/obama/obama.jpg"));
+        byte[] truncated = Arrays.copyOf(good, good.length / 2);
+        assertThatThrownBy(() -> Images.check(truncated, Images.DEFAULT_MAX_PIXELS)).hasMessageContaining("truncated");
+        assertThatThrownBy(() -> Images.check(CraftedImages.jpegClaiming(100_000, 100_000), 1_000_000)).isInstanceOf(ImageTooLargeException.class);
+        assertThatThrownBy(() -> Images.check("hello, world".getBytes(), Images.DEFAULT_MAX_PIXELS)).hasMessageContaining("not a JPEG or PNG");
+    }
+
+    @Test
     void cutHeadersAreRefusedCleanly() throws Exception {
         // Every prefix of a real file's header, and random damage to it: an ImageDecodeException, never a crash.
         for (String name : List.of("refs/obama/obama.jpg", "hard/png_rgba_alpha_32bit.png", "hard/large_deepface_img26.jpg")) {

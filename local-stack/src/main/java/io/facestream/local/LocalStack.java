@@ -47,6 +47,9 @@ public final class LocalStack implements AutoCloseable {
             System.setProperty("kafka.bootstrap.servers", kafkaBootstrap);
             System.setProperty("database.url", databaseUrl);
             System.setProperty("redis.url", redisUrl);
+            // The matcher's track store belongs with this stack's broker (its changelog), not in a folder shared by every
+            // stack on the machine: another stack's leftovers would be restored against the wrong broker.
+            System.setProperty("facestream.state.dir", config.home().resolve("streams").toString());
             started.push(DetectorService.start(DetectorConfig.fromEnvironment(), models));
             started.push(EmbedderService.start(EmbedderConfig.fromEnvironment(), models));
             started.push(MatcherService.start(MatcherConfig.fromEnvironment()));

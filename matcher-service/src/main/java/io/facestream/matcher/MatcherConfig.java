@@ -5,6 +5,7 @@ import java.util.Map;
 import io.facestream.face.EmbeddingModel;
 import io.facestream.face.Recognizer;
 import io.facestream.matcher.gallery.Gallery;
+import io.facestream.matcher.tracking.TrackerSettings;
 import io.facestream.schemas.Settings;
 
 /**
@@ -12,6 +13,9 @@ import io.facestream.schemas.Settings;
  *
  * @param thresholds cosine similarity at or above which a face is a known person, per recognizer;
  *                   FACESTREAM_MATCH_THRESHOLD overrides all.
+ * @param tracking   how camera and WebSocket faces are linked into tracks and named (FACESTREAM_TRACK_*)
+ * @param stateDir   where Kafka Streams keeps the track store (FACESTREAM_STATE_DIR; null: under java.io.tmpdir); the
+ *                   store is rebuilt from its changelog topic when the folder is lost
  */
 public record MatcherConfig(
         String bootstrapServers,
@@ -24,7 +28,17 @@ public record MatcherConfig(
         String redisUrl,
         String redisPrefix,
         int recentFaceSeconds,
-        Map<EmbeddingModel, Float> thresholds) {
+        Map<EmbeddingModel, Float> thresholds,
+        TrackerSettings tracking,
+        String stateDir) {
+
+    /** With the default tracker settings and state folder. */
+    public MatcherConfig(String bootstrapServers, String applicationId, int streamThreads, String databaseUrl, String databaseUser,
+                         String databasePassword, String databaseSchema, String redisUrl, String redisPrefix, int recentFaceSeconds,
+                         Map<EmbeddingModel, Float> thresholds) {
+        this(bootstrapServers, applicationId, streamThreads, databaseUrl, databaseUser, databasePassword, databaseSchema, redisUrl,
+                redisPrefix, recentFaceSeconds, thresholds, TrackerSettings.defaults(), null);
+    }
 
     /**
      * From docs/quality.md: the similarity that 1 in 10,000 impostor pairs reaches (1.9 million pairs of
@@ -69,7 +83,9 @@ public record MatcherConfig(
                 Settings.get("REDIS_URL", "redis://127.0.0.1:6379"),
                 Settings.get("FACESTREAM_REDIS_PREFIX", "facestream:"),
                 Settings.getInt("FACESTREAM_RECENT_FACE_SECONDS", 60),
-                thresholds);
+                thresholds,
+                TrackerSettings.fromEnvironment(),
+                Settings.get("FACESTREAM_STATE_DIR", null));
     }
 
     /** @param model the model name a vector travels with ({@link EmbeddingModel#name()}) */

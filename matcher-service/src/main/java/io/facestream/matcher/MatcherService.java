@@ -17,6 +17,7 @@ import io.facestream.matcher.gallery.Galleries;
 import io.facestream.matcher.gallery.GalleryCache;
 import io.facestream.matcher.gallery.GalleryFeed;
 import io.facestream.matcher.gallery.PersonRepository;
+import io.facestream.matcher.tracking.Tracker;
 import io.facestream.schemas.PipelineStreams;
 import io.facestream.schemas.TopicBootstrap;
 import redis.clients.jedis.JedisPooled;
@@ -42,8 +43,12 @@ public final class MatcherService implements AutoCloseable {
         feed.start(galleries::apply);
         FrameMatcher matcher = new FrameMatcher(dataSource, galleries, people, cache,
                 new RecentFaces(redis, config.redisPrefix(), config.recentFaceSeconds()), new Erasures(redis, config.redisPrefix()), config);
-        streams = PipelineStreams.start(MatcherTopology.build(matcher),
-                PipelineStreams.properties(config.applicationId(), config.bootstrapServers(), config.streamThreads()), Duration.ofSeconds(60));
+        java.util.Properties properties = PipelineStreams.properties(config.applicationId(), config.bootstrapServers(), config.streamThreads());
+        if (config.stateDir() != null) {
+            properties.put(org.apache.kafka.streams.StreamsConfig.STATE_DIR_CONFIG,
+                    java.nio.file.Path.of(config.stateDir(), config.applicationId()).toString());
+        }
+        streams = PipelineStreams.start(MatcherTopology.build(matcher, new Tracker(config.tracking())), properties, Duration.ofSeconds(60));
     }
 
     /**
@@ -72,6 +77,9 @@ public final class MatcherService implements AutoCloseable {
         hikari.setSchema(config.databaseSchema());
         hikari.setMaximumPoolSize(Math.max(2, config.streamThreads() + 1));
         hikari.setPoolName("matcher");
+        // Hikari waits 30 s for a connection by default, holding the stream thread (and every frame behind it) that long
+        // while PostgreSQL is down; 3 s answers an enrolment UNAVAILABLE well within the gateway's 15 s reply timeout.
+        hikari.setConnectionTimeout(3_000);
         return new HikariDataSource(hikari);
     }
 

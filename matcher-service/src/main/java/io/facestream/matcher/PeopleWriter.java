@@ -49,6 +49,9 @@ final class PeopleWriter {
     /** One frame that changes people (from the gateway: FrameMatcher refuses cameras): the one dispatch over the people operations. */
     Outcome handle(EmbeddedFrame frame, MatchResult.Builder result) {
         FrameHeader header = frame.getHeader();
+        // Every change ends in Redis (gallery cache, erasure mark): with Redis unreachable, refuse before PostgreSQL is
+        // written, so a change is never stored without its cache entry or its mark (answered UNAVAILABLE).
+        cache.ping();
         return switch (header.getOperation()) {
             case REGISTER -> register(frame, result);
             case ADD_FACE -> addFace(frame, result);

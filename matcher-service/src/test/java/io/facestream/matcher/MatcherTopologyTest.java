@@ -77,6 +77,8 @@ class MatcherTopologyTest {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "matcher-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        // The topology has a state store (tracks): a folder of its own, not the shared default under /tmp/kafka-streams.
+        props.put(StreamsConfig.STATE_DIR_CONFIG, TestInfra.stateDir());
         TopologyTestDriver d = new TopologyTestDriver(MatcherTopology.build(matcher), props);
         embeddings = d.createInputTopic(Topics.EMBEDDINGS.name(), Topics.EMBEDDINGS.keySerde().serializer(), Topics.EMBEDDINGS.valueSerde().serializer());
         results = d.createOutputTopic(Topics.MATCH_RESULTS.name(), Topics.MATCH_RESULTS.keySerde().deserializer(), Topics.MATCH_RESULTS.valueSerde().deserializer());

@@ -14,6 +14,17 @@ public final class TestInfra {
         return System.getenv().getOrDefault("REDIS_URL", "redis://127.0.0.1:6379");
     }
 
+    /** A fresh folder for a test driver's state stores, so parallel runs (and other checkouts) never share one. */
+    static String stateDir() {
+        try {
+            java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("matcher-test-state");
+            dir.toFile().deleteOnExit();
+            return dir.toString();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /** The given direction at unit length, as every embedding is. */
     public static float[] unit(float... v) {
         double norm = 0;

@@ -7,8 +7,12 @@ import java.util.Properties;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
+
+import io.facestream.management.StageMetrics;
 
 /**
  * The dead-letter topic: Kafka Streams' own (KIP-1034, Kafka 4.2+), plus the one kind of letter it does not write.
@@ -50,7 +54,17 @@ public final class DeadLetters {
     /** Unreadable records go to {@link Topics#DEAD_LETTERS} with their reason, and the service goes on. */
     public static void configure(Properties streams) {
         streams.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, Topics.DEAD_LETTERS.name());
-        streams.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
+        streams.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, Counted.class);
+    }
+
+    /** Kafka's handler, counting each letter it has written ({@code facestream_dead_letters_total}). */
+    public static final class Counted extends LogAndContinueExceptionHandler {
+
+        @Override
+        public Response handleError(ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record, Exception exception) {
+            StageMetrics.deadLetter(record.topic(), exception.getClass().getSimpleName());
+            return super.handleError(context, record, exception);
+        }
     }
 
     /** Headers for a letter about a record that was read and answered, in the format Kafka Streams writes. */

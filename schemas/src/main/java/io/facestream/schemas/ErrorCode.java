@@ -19,6 +19,11 @@ public enum ErrorCode {
     PERSON_NOT_FOUND,
     /** A registration matched someone already enrolled (see MatchResult.existingPersonId). */
     ALREADY_ENROLLED,
+    /**
+     * A store the answer needs is unreachable (PostgreSQL for enrolment and people, Redis for erasure marks and recent
+     * faces): nothing was stored; the same request may succeed later (README, "Faults").
+     */
+    UNAVAILABLE,
     INTERNAL;
 
     public PipelineError error(String message) {

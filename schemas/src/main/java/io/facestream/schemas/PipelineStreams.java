@@ -14,6 +14,8 @@ import org.apache.kafka.streams.Topology;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.facestream.management.ManagementServer;
+
 /** How every facestream Streams service talks to Kafka: one place for the settings that matter for latency and safety. */
 public final class PipelineStreams {
 
@@ -39,7 +41,7 @@ public final class PipelineStreams {
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
         // A record no schema can read (say, a camera publishing garbage) goes to the dead-letter topic rather than stopping the pipeline.
         DeadLetters.configure(p);
-        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 1000);
+        guarantee(p);
         // A restarted instance otherwise waits out its predecessor's membership (45 s) before it gets partitions:
         // leave the group on a clean close (the services close with LEAVE_GROUP: Kafka 4 dropped the consumer's
         // internal.leave.group.on.close), and notice a crashed member within 10 s.
@@ -48,6 +50,26 @@ public final class PipelineStreams {
         // Un-prefixed client settings reach every client Streams makes (producer, consumers, admin): security settings too.
         p.putAll(KafkaClients.config(bootstrapServers, java.util.Map.of()));
         return p;
+    }
+
+    /**
+     * At-least-once (default) or exactly-once v2 ({@code FACESTREAM_PROCESSING_GUARANTEE}). At-least-once because every
+     * answer is idempotent (a replayed frame gets the same answer under the same frame id, an enrolment is stored once by
+     * its frame id, and the gateway takes the first answer per frame), and exactly-once costs latency: its consumers see a
+     * record only once the transaction that wrote it commits, every {@code commit.interval.ms} (100 ms) at each of three
+     * stages (README, "Faults", for the measured cost). The commit interval ({@code FACESTREAM_COMMIT_INTERVAL_MS}) is how
+     * much work a crashed instance's successor does again under at-least-once (default 1 s), and the per-stage delay under
+     * exactly-once (default 100 ms, Streams' own).
+     */
+    static void guarantee(Properties p) {
+        String guarantee = Settings.get("FACESTREAM_PROCESSING_GUARANTEE", StreamsConfig.AT_LEAST_ONCE);
+        if (!guarantee.equals(StreamsConfig.AT_LEAST_ONCE) && !guarantee.equals(StreamsConfig.EXACTLY_ONCE_V2)) {
+            throw new IllegalArgumentException("FACESTREAM_PROCESSING_GUARANTEE must be " + StreamsConfig.AT_LEAST_ONCE + " or "
+                    + StreamsConfig.EXACTLY_ONCE_V2 + ", not " + guarantee);
+        }
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, guarantee);
+        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG,
+                Settings.getInt("FACESTREAM_COMMIT_INTERVAL_MS", guarantee.equals(StreamsConfig.AT_LEAST_ONCE) ? 1000 : 100));
     }
 
     /** Closes the service when the JVM is asked to stop, so its consumers leave their groups cleanly. */
@@ -69,12 +91,17 @@ public final class PipelineStreams {
             if (now == KafkaStreams.State.RUNNING) {
                 running.countDown();
             }
+            if (now == KafkaStreams.State.NOT_RUNNING) {
+                ManagementServer.unregister(streams);
+            }
             log.info("{}: {} -> {}", properties.get(StreamsConfig.APPLICATION_ID_CONFIG), before, now);
         });
         streams.setUncaughtExceptionHandler(e -> {
             log.error("stream thread failed; replacing it", e);
             return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
+        // Health and Prometheus metrics of this service (and Kafka Streams' own), on the JVM's management port.
+        ManagementServer.register(String.valueOf(properties.get(StreamsConfig.APPLICATION_ID_CONFIG)), streams);
         streams.start();
         try {
             if (!running.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {

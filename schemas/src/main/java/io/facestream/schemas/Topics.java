@@ -17,7 +17,12 @@ public final class Topics {
     /** Enough for a full-HD camera frame or a phone photo the gateway has already shrunk; see README "Large photos". */
     public static final int MAX_IMAGE_MESSAGE_BYTES = 4 * 1024 * 1024;
 
-    private static final int PIPELINE_PARTITIONS = 4;
+    /**
+     * Partitions of every topic that carries frames, read once ({@code FACESTREAM_TOPIC_PARTITIONS}, default 4): each stage
+     * shares its work over at most this many instances (stream threads, in all), so it caps how far a stage scales out.
+     * Only a topic this run creates gets it; an existing topic keeps its own count (see {@link TopicBootstrap}).
+     */
+    public static final int PIPELINE_PARTITIONS = Settings.getInt("FACESTREAM_TOPIC_PARTITIONS", 4);
 
     private static final Map<String, String> IMAGE_TOPIC = Map.of(
             "max.message.bytes", String.valueOf(MAX_IMAGE_MESSAGE_BYTES),

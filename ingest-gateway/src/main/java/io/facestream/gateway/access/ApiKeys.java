@@ -112,11 +112,39 @@ public class ApiKeys {
         return Access.granted(key.get());
     }
 
-    /** The live key this secret belongs to. */
+    /**
+     * The live key this secret belongs to. While PostgreSQL cannot be reached, a key this gateway has checked within the
+     * last {@link #OUTAGE_GRACE} is still accepted, so recognition goes on through a database outage (the people the
+     * matcher names are in its memory); an unknown key is then refused with the database error (500), never let in. A key
+     * revoked through another gateway shortly before the outage may so stay usable here until the database is back or
+     * the grace ends.
+     */
     public Optional<ApiKey> find(String key) {
-        return jdbc.sql("select id, name, key_prefix, scopes, created_at from api_key where key_hash = ? and revoked_at is null")
-                .param(hash(key)).query(ApiKeys::row).optional();
+        byte[] hash = hash(key);
+        String cacheKey = Base64.getEncoder().encodeToString(hash);
+        try {
+            Optional<ApiKey> found = jdbc.sql("select id, name, key_prefix, scopes, created_at from api_key where key_hash = ? and revoked_at is null")
+                    .param(hash).query(ApiKeys::row).optional();
+            found.ifPresentOrElse(live -> checked.put(cacheKey, new Checked(live, System.nanoTime())), () -> checked.remove(cacheKey));
+            return found;
+        } catch (org.springframework.dao.DataAccessResourceFailureException e) {
+            Checked last = checked.get(cacheKey);
+            if (last != null && System.nanoTime() - last.atNanos() < OUTAGE_GRACE.toNanos()) {
+                log.warn("PostgreSQL unreachable; key {} accepted as checked {} s ago ({})", last.key().prefix(),
+                        (System.nanoTime() - last.atNanos()) / 1_000_000_000L, e.getMostSpecificCause().getMessage());
+                return Optional.of(last.key());
+            }
+            throw e;
+        }
     }
+
+    /** How long a checked key is trusted while the database is down. */
+    static final java.time.Duration OUTAGE_GRACE = java.time.Duration.ofMinutes(10);
+
+    private record Checked(ApiKey key, long atNanos) {
+    }
+
+    private final java.util.Map<String, Checked> checked = new java.util.concurrent.ConcurrentHashMap<>();
 
     public Optional<ApiKey> get(long id) {
         return jdbc.sql("select id, name, key_prefix, scopes, created_at from api_key where id = ? and revoked_at is null")
@@ -130,6 +158,7 @@ public class ApiKeys {
 
     /** Revoked keys stay as rows (who had access, until when) but never authenticate again. */
     public boolean revoke(long id) {
+        checked.values().removeIf(entry -> entry.key().id() == id);
         return jdbc.sql("update api_key set revoked_at = now() where id = ? and revoked_at is null").param(id).update() > 0;
     }
 

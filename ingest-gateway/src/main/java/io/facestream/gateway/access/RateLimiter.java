@@ -29,6 +29,7 @@ public class RateLimiter {
     private final String prefix;
     private final int perMinute;
     private final Clock clock;
+    private final java.util.Map<String, Long> local = new java.util.concurrent.ConcurrentHashMap<>();
 
     @Autowired
     public RateLimiter(UnifiedJedis redis, GatewayProperties properties) {
@@ -49,11 +50,18 @@ public class RateLimiter {
         long now = clock.millis();
         long window = now / 60_000;
         String counter = prefix + "rate:" + keyId + ":" + window;
-        @SuppressWarnings("unchecked")
-        List<Object> replies = (List<Object>) redis.eval(
-                "local n = redis.call('INCR', KEYS[1]) if n == 1 then redis.call('EXPIRE', KEYS[1], 120) end return {n}",
-                List.of(counter), List.of());
-        long count = (Long) replies.get(0);
+        long count;
+        try {
+            @SuppressWarnings("unchecked")
+            List<Object> replies = (List<Object>) redis.eval(
+                    "local n = redis.call('INCR', KEYS[1]) if n == 1 then redis.call('EXPIRE', KEYS[1], 120) end return {n}",
+                    List.of(counter), List.of());
+            count = (Long) replies.get(0);
+        } catch (redis.clients.jedis.exceptions.JedisConnectionException e) {
+            // Redis down: the limit still holds, per gateway instance instead of across all of them (README, "Faults").
+            count = local.merge(counter, 1L, Long::sum);
+            local.keySet().removeIf(key -> !key.endsWith(":" + window));
+        }
         if (count <= perMinute) {
             return new Verdict(true, 0);
         }

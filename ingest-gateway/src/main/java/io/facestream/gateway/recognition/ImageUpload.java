@@ -9,8 +9,8 @@ import io.facestream.gateway.web.ApiError;
 import io.facestream.gateway.web.ApiException;
 
 /**
- * An uploaded photo checked and made ready for Kafka: decoded once here so bad input never
- * reaches the pipeline, and shrunk when a phone photo would not fit a Kafka message.
+ * An uploaded photo checked and made ready for Kafka: checked here (decoded, or read through at reduced size) so bad
+ * input never reaches the pipeline, and shrunk when a phone photo would not fit a Kafka message.
  *
  * @param scale size of the sent image relative to the upload; answers are divided by it
  */
@@ -27,22 +27,24 @@ public record ImageUpload(byte[] bytes, double scale) {
      * @throws ApiException 400 {@code invalid_image} or 413 {@code image_too_large}
      */
     public static ImageUpload prepare(byte[] upload, int maxSide, long maxPixels) {
-        Mat image;
         try {
-            image = Images.decode(upload, maxPixels);
+            Images.Dimensions size = Images.checkedDimensions(upload, maxPixels);
+            if (Math.max(size.width(), size.height()) <= maxSide && upload.length <= MAX_SENT_BYTES) {
+                // Sent as uploaded, and the detector decodes it anyway: here it is only checked (a VGA JPEG: 1.1 ms of CPU
+                // instead of a 4.7 ms decode, see Images.check), every corrupt or truncated file still refused.
+                Images.check(upload, maxPixels);
+                return new ImageUpload(upload, 1.0);
+            }
+            Mat image = Images.decode(upload, maxPixels);
+            try {
+                return shrink(image, Images.fitScale(image, maxSide));
+            } finally {
+                image.release();
+            }
         } catch (ImageTooLargeException e) {
             throw new ApiException(ApiError.IMAGE_TOO_LARGE, e.getMessage());
         } catch (ImageDecodeException e) {
             throw new ApiException(ApiError.INVALID_IMAGE, e.getMessage() + " (" + ACCEPTED + ")");
-        }
-        try {
-            double scale = Images.fitScale(image, maxSide);
-            if (scale == 1.0 && upload.length <= MAX_SENT_BYTES) {
-                return new ImageUpload(upload, 1.0);
-            }
-            return shrink(image, scale);
-        } finally {
-            image.release();
         }
     }
 

@@ -45,6 +45,8 @@ public enum ApiError {
     RATE_LIMITED(HttpStatus.TOO_MANY_REQUESTS),
     /** WebSocket only: more frames of one connection waiting for the pipeline than it may have; the frame was dropped. */
     BUSY(HttpStatus.SERVICE_UNAVAILABLE),
+    /** A store the pipeline needs is down (PostgreSQL, Redis); nothing was stored, retry later. */
+    UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE),
     INTERNAL(HttpStatus.INTERNAL_SERVER_ERROR),
     TIMEOUT(HttpStatus.GATEWAY_TIMEOUT);
 
@@ -73,6 +75,7 @@ public enum ApiError {
             case FACE_NOT_FOUND -> FACE_NOT_FOUND;
             case PERSON_NOT_FOUND -> PERSON_NOT_FOUND;
             case ALREADY_ENROLLED -> ALREADY_ENROLLED;
+            case UNAVAILABLE -> UNAVAILABLE;
             case INTERNAL -> INTERNAL;
         };
     }

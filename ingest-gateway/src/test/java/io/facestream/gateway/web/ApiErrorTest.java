@@ -30,6 +30,7 @@ class ApiErrorTest {
         assertThat(ApiError.of(ErrorCode.FACE_NOT_FOUND).status()).isEqualTo(HttpStatus.NOT_FOUND);
         assertThat(ApiError.of(ErrorCode.PERSON_NOT_FOUND).status()).isEqualTo(HttpStatus.NOT_FOUND);
         assertThat(ApiError.of(ErrorCode.ALREADY_ENROLLED).status()).isEqualTo(HttpStatus.CONFLICT);
+        assertThat(ApiError.of(ErrorCode.UNAVAILABLE).status()).as("a store down: retry later").isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
         for (ErrorCode code : ErrorCode.values()) {
             assertThat(ApiError.of(code).code()).as("clients see the pipeline's code in lower case").isEqualTo(code.name().toLowerCase());
             assertThat(ApiError.of(code).status() == HttpStatus.INTERNAL_SERVER_ERROR).as(code.name()).isEqualTo(code == ErrorCode.INTERNAL);

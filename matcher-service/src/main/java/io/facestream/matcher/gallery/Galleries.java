@@ -1,6 +1,5 @@
 package io.facestream.matcher.gallery;
 
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
@@ -38,18 +37,23 @@ public final class Galleries {
         return byModel.get(model);
     }
 
+    /** Streamed from Redis, or else from PostgreSQL while refilling Redis: no list of a million people in between. */
     private Gallery load(String model, Gallery.Matching matching) {
         long start = System.nanoTime();
-        List<PersonChange> people = cache.read(model);
-        String from = "redis";
-        if (people == null) {
-            people = repository.loadGallery(model);
-            cache.fill(model, people);
-            from = "postgresql";
-        }
         Gallery gallery = new Gallery(model, matching);
-        people.forEach(gallery::apply);
-        log.info("gallery {}: {} people loaded from {} in {} ms", model, gallery.size(), from, (System.nanoTime() - start) / 1_000_000);
+        String from = "redis";
+        if (!cache.forEach(model, gallery::apply)) {
+            from = "postgresql";
+            try (GalleryCache.Filler filler = cache.filler(model)) {
+                repository.forEachPerson(model, person -> {
+                    gallery.apply(person);
+                    filler.add(person);
+                });
+                filler.complete();
+            }
+        }
+        log.info("gallery {}: {} people ({} faces) loaded from {} in {} ms", model, gallery.size(), gallery.faces(), from,
+                (System.nanoTime() - start) / 1_000_000);
         return gallery;
     }
 

@@ -254,12 +254,44 @@ public final class PersonRepository {
 
     /** Every person with at least one face of this model, as the changes that would build the gallery from nothing. */
     public List<PersonChange> loadGallery(String model) {
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement st = connection.prepareStatement(
-                     "select p.id, p.name, e.vector from person p join face_embedding e on e.person_id = p.id "
-                             + "where e.model = ? order by p.id, e.id")) {
-            st.setString(1, model);
-            return collect(st, model);
+        List<PersonChange> people = new ArrayList<>();
+        forEachPerson(model, people::add);
+        return people;
+    }
+
+    /**
+     * The same, streamed person by person: rows come through a cursor 1,000 at a time (pgjdbc fetches everything at
+     * once otherwise, ~2 GB for a million faces), and only one person's change is held at a time.
+     */
+    public void forEachPerson(String model, java.util.function.Consumer<PersonChange> each) {
+        try (Connection connection = dataSource.getConnection()) {
+            boolean autoCommit = connection.getAutoCommit();
+            connection.setAutoCommit(false); // a cursor needs a transaction
+            try (PreparedStatement st = connection.prepareStatement(
+                    "select p.id, p.name, e.vector from person p join face_embedding e on e.person_id = p.id "
+                            + "where e.model = ? order by p.id, e.id")) {
+                st.setFetchSize(1000);
+                st.setString(1, model);
+                try (ResultSet rs = st.executeQuery()) {
+                    PersonChange person = null;
+                    while (rs.next()) {
+                        long id = rs.getLong(1);
+                        if (person == null || person.getPersonId() != id) {
+                            if (person != null) {
+                                each.accept(person);
+                            }
+                            person = upsert(id, rs.getString(2), model);
+                        }
+                        person.getEmbeddings().add(Values.floatList(toFloats(rs.getBytes(3))));
+                    }
+                    if (person != null) {
+                        each.accept(person);
+                    }
+                }
+            } finally {
+                connection.commit();
+                connection.setAutoCommit(autoCommit);
+            }
         } catch (SQLException e) {
             throw new IllegalStateException("cannot load gallery: " + e.getMessage(), e);
         }

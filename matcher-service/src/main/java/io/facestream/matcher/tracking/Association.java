@@ -26,7 +26,7 @@ final class Association {
      * 0 is the calibrated match threshold (1 in 10,000 impostor pairs above it) for every recognizer. Below VETO_Z the
      * embedding says "someone else" even at the same place (dlib at threshold 0.944: similarity under 0.86).
      */
-    static final float VETO_Z = -1.5f;
+    static final float VETO_Z = -0.5f;
     /** Weight of the appearance term against the overlap (0..1): enough to decide which is which when two faces cross. */
     static final float APPEARANCE_WEIGHT = 0.5f;
     /** Velocity extrapolation is trusted for at most this long; after that the face is searched around its last box. */

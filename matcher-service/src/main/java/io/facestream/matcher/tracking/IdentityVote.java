@@ -77,7 +77,7 @@ final class IdentityVote {
         }
         PersonMatch current = track.getPerson();
         if (leader == null) {
-            return new Decision(current, 0);
+            return new Decision(current, current == null ? 0 : track.getConfidence());
         }
         final Tally top = leader;
         boolean tie = tallies.values().stream().anyMatch(other -> other != top && other.count == top.count);
@@ -92,7 +92,8 @@ final class IdentityVote {
         }
         // Keeps the name (also when its faces have left the vote), with the latest name the person was matched under.
         PersonMatch kept = mine == null ? current : identity(track, mine);
-        return new Decision(kept, named == 0 ? 0 : myWeight / named);
+        // With no named face among the recent ones, the confidence stays what the last named faces gave it.
+        return new Decision(kept, named == 0 ? track.getConfidence() : myWeight / named);
     }
 
     /** The person with the best similarity any face of the track reached to them. */

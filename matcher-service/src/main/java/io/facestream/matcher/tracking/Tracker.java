@@ -78,9 +78,7 @@ public final class Tracker {
         }
         FrameHeader header = result.getHeader();
         List<TrackEvent> events = new ArrayList<>();
-        if (state == null) {
-            state = fresh(header, 0);
-        }
+        state = state == null ? fresh(header, 0) : mutable(state);
         Order order = order(state, header);
         if (order == Order.LATE) {
             return new Step(annotateOnly(state, result, embeddings), List.of(), state);
@@ -128,16 +126,32 @@ public final class Tracker {
     }
 
     /**
-     * Ends every track of a source that has sent nothing for the timeout by the wall clock (a camera that stopped, a
+     * Ends every track of a source that has sent nothing for {@code idleMs} by the wall clock (a camera that stopped, a
      * closed WebSocket): the capture-time timeout only runs when frames come. Returns the ENDED events.
      */
     public List<TrackEvent> expire(SourceTrackState state, long wallClock) {
-        if (state.getTracks().isEmpty() || wallClock - state.getLastWallClock() <= settings.timeoutMs()) {
+        if (state.getTracks().isEmpty() || wallClock - state.getLastWallClock() <= settings.idleMs()) {
             return List.of();
         }
+        mutable(state);
         List<TrackEvent> events = new ArrayList<>();
         endAll(state, events);
         return events;
+    }
+
+    /**
+     * The state with plain lists: one read from a store comes with Avro's arrays, whose iterators cannot remove. Small:
+     * a source holds a handful of tracks.
+     */
+    static SourceTrackState mutable(SourceTrackState state) {
+        List<TrackState> tracks = new ArrayList<>(state.getTracks().size());
+        for (TrackState t : state.getTracks()) {
+            t.setVotes(new ArrayList<>(t.getVotes()));
+            t.setPersonBest(new ArrayList<>(t.getPersonBest()));
+            tracks.add(t);
+        }
+        state.setTracks(tracks);
+        return state;
     }
 
     Order order(SourceTrackState state, FrameHeader header) {

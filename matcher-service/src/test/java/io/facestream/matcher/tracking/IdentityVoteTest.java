@@ -33,7 +33,8 @@ class IdentityVoteTest {
 
     PersonMatch feed(Frames.Face face) {
         long s = sequence++;
-        Tracker.Step step = tracker.track(state, Frames.frame("cam", s, T0 + s * STEP, face), Frames.embeddings(face), T0 + s * STEP);
+        SourceTrackState stored = state == null ? null : TrackerTest.SERDE.decode(TrackerTest.SERDE.encode(state));
+        Tracker.Step step = tracker.track(stored, Frames.frame("cam", s, T0 + s * STEP, face), Frames.embeddings(face), T0 + s * STEP);
         state = step.state();
         events.addAll(step.events());
         MatchResult r = step.result();
@@ -60,7 +61,10 @@ class IdentityVoteTest {
         PersonMatch named = feed(ana(0.58f));
         assertThat(named.getName()).isEqualTo("Ana Silva");
         assertThat(named.getSimilarity()).as("the track's best similarity to her").isEqualTo(0.62f);
-        assertThat(feed(unknown()).getName()).as("unknown faces do not unname").isEqualTo("Ana Silva");
+        for (int i = 0; i < 15; i++) {
+            assertThat(feed(unknown()).getName()).as("unknown faces do not unname").isEqualTo("Ana Silva");
+        }
+        assertThat(state.getTracks().get(0).getConfidence()).as("nor take its confidence when her faces left the vote").isEqualTo(1f);
         List<TrackEvent> identified = events.stream().filter(e -> e.getKind() == TrackEventKind.IDENTIFIED).toList();
         assertThat(identified).hasSize(1);
         assertThat(identified.get(0).getConfidence()).isEqualTo(1f);
@@ -90,13 +94,13 @@ class IdentityVoteTest {
 
     @Test
     void rareNamesAmongManyUnknownFacesDoNotNameTheTrack() {
-        TrackerSettings quarter = new TrackerSettings(2000, 2, 12, 0.25f, 2f, 10_000);
+        TrackerSettings quarter = new TrackerSettings(2000, 2, 12, 0.25f, 2f, 10_000, 10_000);
         PersonMatch[] two = new PersonMatch[12], three = new PersonMatch[12];
         two[3] = two[9] = ANA;
         three[3] = three[6] = three[9] = ANA;
         assertThat(IdentityVote.decide(votes(null, two), quarter).person()).as("2 of 12: under a quarter").isNull();
         assertThat(IdentityVote.decide(votes(null, three), quarter).person()).isEqualTo(ANA);
-        TrackerSettings anyShare = new TrackerSettings(2000, 2, 12, 0f, 2f, 10_000);
+        TrackerSettings anyShare = new TrackerSettings(2000, 2, 12, 0f, 2f, 10_000, 10_000);
         assertThat(IdentityVote.decide(votes(null, two), anyShare).person()).isEqualTo(ANA);
     }
 

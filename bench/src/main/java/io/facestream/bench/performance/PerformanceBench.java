@@ -1,0 +1,133 @@
+package io.facestream.bench.performance;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+/**
+ * {@code java -jar bench/target/bench-0.1.0-SNAPSHOT-exec.jar performance}: the whole pipeline on the local stack with real
+ * models, each model pack in a JVM of its own (fresh JIT, its own embedded broker), then the camera fleet; writes
+ * docs/performance.md and its chart. Options: {@code --packs permissive,research}, {@code --fleet true|false},
+ * {@code --data DIR} (../shared/data), {@code --out docs/performance.md}, {@code --quick true} (short steps, to try it).
+ */
+public final class PerformanceBench {
+
+    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    private PerformanceBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> options = new HashMap<>();
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            options.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+        }
+        Path data = Path.of(options.getOrDefault("data", "../shared/data")).toAbsolutePath().normalize();
+        boolean quick = Boolean.parseBoolean(options.getOrDefault("quick", "false"));
+        Path work = Path.of(options.getOrDefault("work", "target/performance")).toAbsolutePath();
+        Files.createDirectories(work);
+        String role = options.getOrDefault("role", "all");
+        BenchImages images = BenchImages.from(data);
+        switch (role) {
+            case "pack" -> {
+                String pack = options.get("pack");
+                // Camera processes: small, quick-starting JVMs (C1 only), as a fleet's producers would be sized.
+                PackRun.FleetOrder fleet = Boolean.parseBoolean(options.getOrDefault("fleet", "false"))
+                        ? new PackRun.FleetOrder(selfCommand(List.of("-Xmx128m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC")), work) : null;
+                JSON.writeValue(work.resolve("pack-" + pack + ".json").toFile(), PackRun.run(pack, images, quick, fleet));
+                if (fleet != null) {
+                    JSON.writeValue(work.resolve("fleet.json").toFile(), fleet.result);
+                }
+                System.exit(0);
+            }
+            default -> all(options, quick, work, args);
+        }
+    }
+
+    private static void all(Map<String, String> options, boolean quick, Path work, String[] args) throws Exception {
+        long begin = System.nanoTime();
+        List<String> packs = List.of(options.getOrDefault("packs", "permissive,research").split(","));
+        boolean fleet = Boolean.parseBoolean(options.getOrDefault("fleet", "true"));
+        String startLoad = Stats.load();
+        PackRun.say("performance bench: packs %s, fleet %s, load %s", packs, fleet, startLoad);
+        List<PackRun.Result> results = new ArrayList<>();
+        // The fleet (issue 11: permissive pack) runs on the permissive pack's stack after its tables: starting a stack takes
+        // one to three minutes on this machine when it is loaded, and the whole bench should stay near 15 minutes.
+        boolean fleetDone = false;
+        for (String pack : packs) {
+            boolean withFleet = fleet && pack.equals("permissive");
+            child(work, List.of("--role", "pack", "--pack", pack, "--fleet", String.valueOf(withFleet)), Map.of("FACESTREAM_MODEL_PACK", pack),
+                    "pack-" + pack);
+            results.add(JSON.readValue(work.resolve("pack-" + pack + ".json").toFile(), PackRun.Result.class));
+            fleetDone |= withFleet;
+        }
+        if (fleet && !fleetDone) {
+            child(work, List.of("--role", "pack", "--pack", "permissive", "--fleet", "true"), Map.of("FACESTREAM_MODEL_PACK", "permissive"),
+                    "pack-permissive");
+        }
+        FleetRun.Result fleetResult = fleet ? JSON.readValue(work.resolve("fleet.json").toFile(), FleetRun.Result.class) : null;
+        Path out = Path.of(options.getOrDefault("out", "docs/performance.md"));
+        Path svg = out.resolveSibling(out.getFileName().toString().replaceFirst("\\.md$", "") + ".svg");
+        Files.createDirectories(out.toAbsolutePath().getParent());
+        double minutes = (System.nanoTime() - begin) / 60e9;
+        Files.writeString(svg, PerformanceChart.svg(results, fleetResult));
+        Files.writeString(out, PerformanceReport.markdown(results, fleetResult, String.join(" ", args), startLoad, Stats.load(), minutes,
+                svg.getFileName().toString()));
+        PackRun.say("wrote %s and %s after %.1f min", out, svg, minutes);
+    }
+
+    /** Runs one part in a JVM of its own, its log kept beside the results and its "bench" lines shown here as they come. */
+    private static void child(Path work, List<String> args, Map<String, String> env, String name) throws Exception {
+        List<String> command = selfCommand(List.of("-Xmx3g"));
+        command.add("performance");
+        command.addAll(args);
+        command.addAll(List.of("--work", work.toString()));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().putAll(env);
+        // The research pack has no public download: take models from the shared folder beside the checkout unless told otherwise.
+        Path shared = Path.of("../shared/models");
+        if (System.getenv("FACESTREAM_MODEL_MIRROR") == null && Files.isDirectory(shared)) {
+            builder.environment().put("FACESTREAM_MODEL_MIRROR", shared.toAbsolutePath().normalize().toString());
+        }
+        Process process = builder.start();
+        Path log = work.resolve(name + ".log");
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+             PrintWriter file = new PrintWriter(Files.newBufferedWriter(log))) {
+            for (String line = in.readLine(); line != null; line = in.readLine()) {
+                file.println(line);
+                if (line.startsWith("bench ")) {
+                    System.out.println(line);
+                }
+            }
+        }
+        if (process.waitFor() != 0) {
+            throw new IllegalStateException(name + " failed with status " + process.exitValue() + "; see " + log);
+        }
+    }
+
+    /** This JVM's java and class path (or jar), with {@code jvmOptions}, ready for the bench's own arguments. */
+    static List<String> selfCommand(List<String> jvmOptions) {
+        String javaCommand = ProcessHandle.current().info().command().orElse("java");
+        String classPath = System.getProperty("java.class.path");
+        List<String> command = new ArrayList<>(List.of(javaCommand));
+        command.addAll(jvmOptions);
+        if (!classPath.contains(java.io.File.pathSeparator) && classPath.endsWith(".jar")) {
+            command.addAll(List.of("-jar", classPath));
+        } else {
+            command.addAll(List.of("-cp", classPath, io.facestream.bench.BenchMain.class.getName()));
+        }
+        return command;
+    }
+}
