@@ -33,7 +33,7 @@ public final class FaceTracking {
     /** The live settings (FACESTREAM_TRACK_*), with a name after one face. */
     public static TrackerSettings replaySettings() {
         TrackerSettings live = TrackerSettings.fromEnvironment();
-        return new TrackerSettings(live.timeoutMs(), 1, live.maxVotes(), live.minShare(), live.renameMargin(), live.clockJumpMs());
+        return new TrackerSettings(live.timeoutMs(), 1, live.maxVotes(), live.minShare(), live.renameMargin(), live.clockJumpMs(), live.idleMs());
     }
 
     /** The tracked answer and the events it caused. */
