@@ -52,7 +52,7 @@ final class PackRun {
         DetectorConfig detector = DetectorConfig.fromEnvironment();
         EmbedderConfig embedder = EmbedderConfig.fromEnvironment();
         String loadAtStart = Stats.load();
-        say("pack %s: %s + %s%s, load %s", pack, detector.detector(), embedder.recognizer(), embedder.flip() ? " (flip)" : "", loadAtStart);
+        say("pack %s: %s + %s%s, load %s", pack, detector.detector().modelName(), embedder.recognizer(), embedder.flip() ? " (flip)" : "", loadAtStart);
         try (BenchStack stack = new BenchStack(); AnswerWatch answers = new AnswerWatch(stack.kafka());
              CameraLoad cameras = new CameraLoad(stack.kafka(), answers)) {
             say("stack up at %s after %.0f s", stack.gatewayUrl, (System.nanoTime() - begin) / 1e9);
@@ -66,9 +66,9 @@ final class PackRun {
             say("warmed up: %.1f frames/s at c=4", w.framesPerSecond());
 
             double floorSeconds = quick ? 3 : 6;
-            Floor.Result floor1 = Floor.measure(detector.detector(), detector.scoreThreshold(), embedder.recognizer(), embedder.flip(),
+            Floor.Result floor1 = Floor.measure(detector.detector().modelName(), detector.scoreThreshold(), embedder.recognizer(), embedder.flip(),
                     images.oneFace(), 1, floorSeconds);
-            Floor.Result floor3 = Floor.measure(detector.detector(), detector.scoreThreshold(), embedder.recognizer(), embedder.flip(),
+            Floor.Result floor3 = Floor.measure(detector.detector().modelName(), detector.scoreThreshold(), embedder.recognizer(), embedder.flip(),
                     images.threeFaces(), 3, floorSeconds);
             say("floor: 1 face %.1f ms/frame (decode %.1f, detect %.1f, align+embed %.1f; CPU %.1f ms) -> %.1f frames/s on %d cores; 3 faces %.1f ms (CPU %.1f) -> %.1f frames/s; load %s",
                     floor1.frameMs(), floor1.decodeMs(), floor1.detectMs(), floor1.embedMs(), floor1.cpuMs(), floor1.framesPerSecond(), floor1.cores(),
@@ -86,16 +86,16 @@ final class PackRun {
             List<CameraLoad.Step> knee1 = sweep(cameras, "knee1", images.oneFace(), saturation, floor1, quick);
             List<CameraLoad.Step> knee3 = sweep(cameras, "knee3", images.threeFaces(), saturation * floor3.framesPerSecond() / floor1.framesPerSecond(),
                     floor3, quick);
-            Floor.Result floorEnd = Floor.measure(detector.detector(), detector.scoreThreshold(), embedder.recognizer(), embedder.flip(),
+            Floor.Result floorEnd = Floor.measure(detector.detector().modelName(), detector.scoreThreshold(), embedder.recognizer(), embedder.flip(),
                     images.oneFace(), 1, floorSeconds);
-            Floor.Result floorEnd3 = Floor.measure(detector.detector(), detector.scoreThreshold(), embedder.recognizer(), embedder.flip(),
+            Floor.Result floorEnd3 = Floor.measure(detector.detector().modelName(), detector.scoreThreshold(), embedder.recognizer(), embedder.flip(),
                     images.threeFaces(), 3, floorSeconds);
             say("floor again at the end: %.1f ms/frame -> %.1f frames/s, 3 faces %.1f frames/s; load %s", floorEnd.frameMs(), floorEnd.framesPerSecond(),
                     floorEnd3.framesPerSecond(), Stats.load());
             if (fleet != null) {
                 fleet.result = FleetRun.run(pack, images, fleet.selfCommand, fleet.logDir, quick, stack, answers);
             }
-            return new Result(pack, detector.detector(), embedder.recognizer(), embedder.flip(), floor1.cores(), loadAtStart, warmup,
+            return new Result(pack, detector.detector().modelName(), embedder.recognizer(), embedder.flip(), floor1.cores(), loadAtStart, warmup,
                     floor1, floor3, rest, knee1, knee3, floorEnd, floorEnd3, Stats.load(), (System.nanoTime() - begin) / 1e9);
         }
     }
