@@ -18,9 +18,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "facestream", mixinStandardHelpOptions = true, versionProvider = Facestream.Version.class,
         description = "Work with a running facestream: its gateway, or its Kafka cluster as a camera.",
         footer = {"", "Subcommands that talk to a gateway take --url (or FACESTREAM_URL) and --api-key (or FACESTREAM_API_KEY); "
-                + "camera talks to Kafka (--bootstrap-servers, KAFKA_BOOTSTRAP_SERVERS).",
+                + "camera and replay talk to Kafka (--bootstrap-servers, KAFKA_BOOTSTRAP_SERVERS).",
                 "Run 'facestream help COMMAND' for a command's options."},
-        subcommands = {ImportCommand.class, CameraCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ImportCommand.class, CameraCommand.class, ReplayCommand.class, CommandLine.HelpCommand.class})
 public final class Facestream implements Runnable {
 
     @Spec

@@ -27,12 +27,14 @@ import io.facestream.face.Images;
  * @param eventsClientBuffer events queued for one event client at most, default 1000 (about 500 KB of JSON; a burst after
  *                         a fleet restart can bring hundreds at once); a client
  *                         further behind is dropped with a reason instead of growing the gateway's memory
+ * @param replayDir      where replay jobs (POST /api/replays) write their reports, one directory per job; default
+ *                       {@code facestream-replays} in the temporary directory. Reports hold face crops: keep it private
  */
 @ConfigurationProperties("facestream.gateway")
 public record GatewayProperties(String kafkaBootstrapServers, Duration replyTimeout, int maxImageSide, String instanceId,
                                 DataSize maxUploadSize, long maxImagePixels, DataSize maxFrameSize,
                                 String redisUrl, String redisPrefix, String adminKey, int requestsPerMinute,
-                                Duration eventsHeartbeat, int eventsClientBuffer) {
+                                Duration eventsHeartbeat, int eventsClientBuffer, java.nio.file.Path replayDir) {
 
     public GatewayProperties {
         if (instanceId == null || instanceId.isBlank()) {
@@ -52,6 +54,9 @@ public record GatewayProperties(String kafkaBootstrapServers, Duration replyTime
         }
         if (eventsClientBuffer <= 0) {
             eventsClientBuffer = 1000;
+        }
+        if (replayDir == null) {
+            replayDir = java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "facestream-replays");
         }
     }
 }

@@ -65,6 +65,11 @@ final class Gateway {
                 .exchange((request, response) -> answer(response.getStatusCode(), response.getBody().readAllBytes()));
     }
 
+    Answer postJson(String path, String json) {
+        return http.post().uri(path).contentType(MediaType.APPLICATION_JSON).body(json)
+                .exchange((request, response) -> answer(response.getStatusCode(), response.getBody().readAllBytes()));
+    }
+
     /** A multipart form: Path values become file parts, everything else a field. */
     Answer postForm(String path, Object... namesAndValues) {
         MultiValueMap<String, Object> form = new LinkedMultiValueMap<>();

@@ -31,8 +31,17 @@ public final class Topics {
     // Results carry embeddings-derived data only (boxes, names, similarities); keep a week for replay and analysis.
     private static final Map<String, String> RESULT_TOPIC = Map.of("retention.ms", String.valueOf(7 * 24 * 3600 * 1000L));
 
+    /**
+     * How long camera frames stay replayable (README "Replay"): FACESTREAM_FRAMES_RETENTION_HOURS, default 24. Set when
+     * the topic is created; an existing topic keeps its own until changed with kafka-configs.sh. At 5 frames/s a
+     * 640×360 camera writes about 5.6 GB a day, so a week of one camera is about 40 GB per replica.
+     */
+    public static final long FRAMES_RETENTION_HOURS = Settings.getInt("FACESTREAM_FRAMES_RETENTION_HOURS", 24);
+
     public static final TypedTopic<String, Frame> FRAMES = new TypedTopic<>(
-            "facestream.frames", PIPELINE_PARTITIONS, Serdes.String(), AvroSerde.of(Frame.class), IMAGE_TOPIC);
+            "facestream.frames", PIPELINE_PARTITIONS, Serdes.String(), AvroSerde.of(Frame.class), Map.of(
+                    "max.message.bytes", String.valueOf(MAX_IMAGE_MESSAGE_BYTES),
+                    "retention.ms", String.valueOf(FRAMES_RETENTION_HOURS * 3600 * 1000L)));
 
     public static final TypedTopic<String, DetectedFrame> DETECTED_FACES = new TypedTopic<>(
             "facestream.faces.detected", PIPELINE_PARTITIONS, Serdes.String(), AvroSerde.of(DetectedFrame.class), IMAGE_TOPIC);

@@ -56,6 +56,7 @@ public class ApiKeyFilter extends OncePerRequestFilter {
             return Optional.empty();
         }
         if (path.startsWith("/api/recognition/register") || path.startsWith("/api/people") || path.startsWith("/api/keys")
+                || path.startsWith("/api/replays")
                 || path.startsWith("/actuator")) {
             return Optional.of(Scope.ADMIN);
         }

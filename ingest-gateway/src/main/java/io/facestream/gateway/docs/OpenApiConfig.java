@@ -106,6 +106,16 @@ public class OpenApiConfig {
                 errors.put("422", "no_face, or for enrolment: multiple_faces, low_quality (fails the enrolment quality gate)");
             }
         }
+        if (path.startsWith("/api/replays")) {
+            if (method == PathItem.HttpMethod.POST) {
+                errors.put("404", "person_not_found: a person asked for is not enrolled (never was, or erased)");
+                errors.put("409", "replay_busy: a replay is running; one runs at a time");
+                errors.put("410", "frames_expired: the range starts before the oldest frame Kafka still keeps");
+                errors.put("422", "no_frames: nothing was ever published to the topic the replay reads");
+            } else {
+                errors.put("404", "replay_not_found: no such replay, or no such file of it");
+            }
+        }
         errors.put("429", "rate_limited: too many requests for this key; see the Retry-After header");
         errors.put("500", "internal");
         if (pipeline) {

@@ -26,6 +26,13 @@ public enum ApiError {
     PERSON_NOT_FOUND(HttpStatus.NOT_FOUND),
     FACE_NOT_FOUND(HttpStatus.NOT_FOUND),
     KEY_NOT_FOUND(HttpStatus.NOT_FOUND),
+    REPLAY_NOT_FOUND(HttpStatus.NOT_FOUND),
+    /** A replay job is running; one at a time, since each keeps both cores busy. */
+    REPLAY_BUSY(HttpStatus.CONFLICT),
+    /** The replay range starts before the oldest frame Kafka still keeps. */
+    FRAMES_EXPIRED(HttpStatus.GONE),
+    UNKNOWN_CAMERA(HttpStatus.UNPROCESSABLE_ENTITY),
+    NO_FRAMES(HttpStatus.UNPROCESSABLE_ENTITY),
     ALREADY_ENROLLED(HttpStatus.CONFLICT),
     TOO_LARGE(HttpStatus.PAYLOAD_TOO_LARGE),
     IMAGE_TOO_LARGE(HttpStatus.PAYLOAD_TOO_LARGE),
