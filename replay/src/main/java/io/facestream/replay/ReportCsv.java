@@ -1,5 +1,8 @@
 package io.facestream.replay;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /** The report's tables as CSV (RFC 4180: comma, quoted where needed, CRLF-free lines ending in \n), UTF-8. */
 final class ReportCsv {
 
@@ -21,6 +24,19 @@ final class ReportCsv {
         StringBuilder out = new StringBuilder("camera,track_id,first_seen,last_seen,frames,best_similarity\n");
         for (TimelineReport.UnknownTrack t : report.unknownTracks()) {
             line(out, t.camera(), t.trackId(), t.firstSeen(), t.lastSeen(), t.frames(), ReportWriter.round(t.bestSimilarity()));
+        }
+        return out.toString();
+    }
+
+    static String clusters(ReportClusters.Result found) {
+        StringBuilder out = new StringBuilder("cluster,model,tracks,faces,cameras,first_seen,last_seen,track_ids,crops\n");
+        for (ReportClusters.Cluster c : found.clusters()) {
+            List<String> crops = new ArrayList<>();
+            for (int n = 1; n <= c.samples().size(); n++) {
+                crops.add(ReportClusters.cropName(c.index(), n));
+            }
+            line(out, c.index(), c.model(), c.tracks().size(), c.faces(), String.join(" ", c.cameras()), c.firstSeen(), c.lastSeen(),
+                    String.join(" ", c.tracks().stream().map(t -> t.camera() + "/" + t.trackId()).toList()), String.join(" ", crops));
         }
         return out.toString();
     }

@@ -19,6 +19,10 @@ final class ReportHtml {
     }
 
     static String render(TimelineReport report) {
+        return render(report, ReportClusters.of(report));
+    }
+
+    static String render(TimelineReport report, ReportClusters.Result clusters) {
         StringBuilder html = new StringBuilder(8192);
         html.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>facestream replay ")
                 .append(esc(report.from())).append(" to ").append(esc(report.to())).append("</title>\n<style>")
@@ -39,8 +43,32 @@ final class ReportHtml {
             html.append("<h2>Unknown tracks</h2><p>").append(report.unknownTracks().size())
                     .append(" tracks nobody enrolled was recognized in (listed in unknown-tracks.csv).</p>\n");
         }
+        if (report.unknownTracks().stream().anyMatch(t -> t.embedding() != null)) {
+            clusters(html, clusters);
+        }
         html.append("</body></html>\n");
         return html.toString();
+    }
+
+    private static void clusters(StringBuilder html, ReportClusters.Result found) {
+        html.append("<h2>Clusters of unknown faces</h2><p>").append(found.clusters().size())
+                .append(" strangers seen in several tracks (a cluster needs 3 close tracks); ").append(found.noiseTracks())
+                .append(" unknown tracks in no cluster. Enrol one: POST /api/replays/{id}/clusters/{cluster}/person.</p>\n");
+        if (found.clusters().isEmpty()) {
+            return;
+        }
+        html.append("<table><tr><th>cluster</th><th>tracks</th><th>faces</th><th>cameras</th><th>first seen</th><th>last seen</th><th>sample faces</th></tr>\n");
+        for (ReportClusters.Cluster c : found.clusters()) {
+            html.append("<tr><td>").append(c.index()).append("</td><td>").append(c.tracks().size()).append("</td><td>").append(c.faces())
+                    .append("</td><td>").append(esc(String.join(", ", c.cameras()))).append("</td><td>").append(esc(c.firstSeen()))
+                    .append("</td><td>").append(esc(c.lastSeen())).append("</td><td>");
+            for (byte[] crop : c.samples()) {
+                html.append("<img alt=\"cluster ").append(c.index()).append("\" src=\"data:image/jpeg;base64,")
+                        .append(Base64.getEncoder().encodeToString(crop)).append("\"> ");
+            }
+            html.append("</td></tr>\n");
+        }
+        html.append("</table>\n");
     }
 
     private static void cameras(StringBuilder html, TimelineReport report) {

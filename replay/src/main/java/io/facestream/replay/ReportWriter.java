@@ -21,9 +21,11 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
- * Writes a report directory: {@code report.json}, {@code appearances.csv}, {@code unknown-tracks.csv}, {@code events.csv}
+ * Writes a report directory: {@code report.json}, {@code appearances.csv}, {@code unknown-tracks.csv}, {@code clusters.csv}
+ * (unknown tracks grouped into strangers, {@link ReportClusters}), {@code events.csv}
  * (from results), {@code report.html} (self-contained: timeline chart as inline SVG, crops inlined) and the crops as
- * {@code crops/<person>-<n>.jpg}. All of it is written into a hidden sibling directory first and renamed into place, so
+ * {@code crops/<person>-<n>.jpg} and
+ * {@code crops/cluster-<index>-<n>.jpg}. All of it is written into a hidden sibling directory first and renamed into place, so
  * a replay killed midway leaves no half-written report (only a {@code .NAME.partial-*} directory, removed by the next
  * run into the same place), and a rerun replaces the previous report whole.
  */
@@ -72,17 +74,20 @@ public final class ReportWriter {
         Path partial = parent.resolve("." + name + ".partial-" + UUID.randomUUID().toString().substring(0, 8));
         try {
             Files.createDirectories(partial.resolve("crops"));
+            ReportClusters.Result clusters = ReportClusters.of(report);
             Map<String, byte[]> crops = cropFiles(report);
+            crops.putAll(clusterCropFiles(clusters));
             for (Map.Entry<String, byte[]> crop : crops.entrySet()) {
                 Files.write(partial.resolve(crop.getKey()), crop.getValue());
             }
-            Files.writeString(partial.resolve(REPORT_JSON), json(report), StandardCharsets.UTF_8);
+            Files.writeString(partial.resolve(REPORT_JSON), json(report, clusters), StandardCharsets.UTF_8);
             Files.writeString(partial.resolve("appearances.csv"), ReportCsv.appearances(report), StandardCharsets.UTF_8);
             Files.writeString(partial.resolve("unknown-tracks.csv"), ReportCsv.unknownTracks(report), StandardCharsets.UTF_8);
+            Files.writeString(partial.resolve("clusters.csv"), ReportCsv.clusters(clusters), StandardCharsets.UTF_8);
             if (!report.events().isEmpty()) {
                 Files.writeString(partial.resolve("events.csv"), ReportCsv.events(report), StandardCharsets.UTF_8);
             }
-            Files.writeString(partial.resolve("report.html"), ReportHtml.render(report), StandardCharsets.UTF_8);
+            Files.writeString(partial.resolve("report.html"), ReportHtml.render(report, clusters), StandardCharsets.UTF_8);
             if (Files.exists(dir)) {
                 Path old = parent.resolve("." + name + ".old-" + UUID.randomUUID().toString().substring(0, 8));
                 Files.move(dir, old, StandardCopyOption.ATOMIC_MOVE);
@@ -114,16 +119,31 @@ public final class ReportWriter {
         return files;
     }
 
+    /** Each cluster's sample crops: crops/cluster-&lt;index&gt;-&lt;n&gt;.jpg, most typical first. */
+    static Map<String, byte[]> clusterCropFiles(ReportClusters.Result clusters) {
+        Map<String, byte[]> files = new LinkedHashMap<>();
+        for (ReportClusters.Cluster cluster : clusters.clusters()) {
+            for (int n = 1; n <= cluster.samples().size(); n++) {
+                files.put(ReportClusters.cropName(cluster.index(), n), cluster.samples().get(n - 1));
+            }
+        }
+        return files;
+    }
+
     static String cropName(TimelineReport.PersonTimeline person, int n) {
         return "crops/" + person.personId() + "-" + n + ".jpg";
     }
 
-    static String json(TimelineReport report) throws IOException {
-        return JSON.writeValueAsString(tree(report)) + "\n";
+    static String json(TimelineReport report, ReportClusters.Result clusters) throws IOException {
+        return JSON.writeValueAsString(tree(report, clusters)) + "\n";
     }
 
     /** The report as JSON (snake_case), as the file holds it and the REST job answers it. */
     public static ObjectNode tree(TimelineReport report) {
+        return tree(report, ReportClusters.of(report));
+    }
+
+    static ObjectNode tree(TimelineReport report, ReportClusters.Result found) {
         ObjectNode root = JSON.createObjectNode();
         root.put("source", report.source());
         root.put("from", time(report.from()));
@@ -177,6 +197,28 @@ public final class ReportWriter {
             node.put("last_seen", time(track.lastSeen()));
             node.put("frames", track.frames());
             node.put("best_similarity", round(track.bestSimilarity()));
+        }
+        // Reports from results carry no vectors: no clusters section at all, rather than an empty one that looks measured.
+        if (report.unknownTracks().stream().anyMatch(t -> t.embedding() != null)) {
+            ArrayNode clusters = root.putArray("clusters");
+            for (ReportClusters.Cluster cluster : found.clusters()) {
+                ObjectNode node = clusters.addObject();
+                node.put("index", cluster.index());
+                node.put("model", cluster.model());
+                node.put("tracks", cluster.tracks().size());
+                node.put("faces", cluster.faces());
+                ArrayNode cams = node.putArray("cameras");
+                cluster.cameras().forEach(cams::add);
+                node.put("first_seen", time(cluster.firstSeen()));
+                node.put("last_seen", time(cluster.lastSeen()));
+                ArrayNode ids = node.putArray("track_ids");
+                cluster.tracks().forEach(t -> ids.add(t.camera() + "/" + t.trackId()));
+                ArrayNode crops = node.putArray("crops");
+                for (int n = 1; n <= cluster.samples().size(); n++) {
+                    crops.add(ReportClusters.cropName(cluster.index(), n));
+                }
+            }
+            root.put("unclustered_tracks", found.noiseTracks());
         }
         if (!report.events().isEmpty()) {
             ArrayNode events = root.putArray("events");
