@@ -138,6 +138,7 @@ class GatewayWithoutPipelineTest {
         assertThat(openapi).contains("/api/recognition/recognize", "/api/recognition/register", "/api/recognition/detect");
         // Enrolment from several faces: its own 422 body (the refused faces), not only the generic error.
         assertThat(openapi).contains("/api/people/from-faces", "no_face_enrolled", "NoneEnrolled");
+        assertThat(openapi).contains("/api/replays/{id}/clusters/{index}/person", "replay_not_finished");
         int ui = RestClient.create("http://127.0.0.1:" + port).get().uri("/docs").exchange((request, response) -> response.getStatusCode().value());
         assertThat(ui).isIn(200, 302);
     }

@@ -106,7 +106,10 @@ public class OpenApiConfig {
                 errors.put("422", "no_face, or for enrolment: multiple_faces, low_quality (fails the enrolment quality gate)");
             }
         }
-        if (path.startsWith("/api/replays")) {
+        if (path.startsWith("/api/replays") && path.endsWith("/person")) {
+            errors.put("404", "replay_not_found: no such replay, or no such cluster in its report");
+            errors.put("409", "replay_not_finished: the replay is still running, failed or was cancelled");
+        } else if (path.startsWith("/api/replays")) {
             if (method == PathItem.HttpMethod.POST) {
                 errors.put("404", "person_not_found: a person asked for is not enrolled (never was, or erased)");
                 errors.put("409", "replay_busy: a replay is running; one runs at a time");

@@ -26,7 +26,7 @@ public class FaceEnrolment {
 
     /**
      * A face as the caller sent it: {@code index} counts the files first, in the order sent, then the face ids; {@code part}
-     * is "file" or "face_id" (the file's own name is not echoed back), {@code faceId} the face id sent.
+     * is "file" or "face_id" (the file's own name is not echoed back), or "crop" for a replay cluster's sample crop, {@code faceId} the face id sent.
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Input(int index, String part, String faceId) {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -20,6 +21,14 @@ import org.springframework.web.bind.annotation.RestController;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonRawValue;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.facestream.gateway.people.FaceEnrolment;
+import io.facestream.gateway.people.People;
+import io.facestream.gateway.people.PeopleController;
+import io.facestream.gateway.recognition.Names;
+import io.facestream.gateway.recognition.Uploads;
 
 import io.facestream.gateway.web.ApiError;
 import io.facestream.gateway.web.ApiException;
@@ -56,18 +65,29 @@ public class ReplayController {
                          @JsonRawValue String report) {
     }
 
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     /** The files of a report that may be fetched, and their types; crops are inside the HTML page. */
     static final Map<String, MediaType> FILES = Map.of(
             "report.html", MediaType.TEXT_HTML,
             "report.json", MediaType.APPLICATION_JSON,
             "appearances.csv", MediaType.parseMediaType("text/csv"),
             "unknown-tracks.csv", MediaType.parseMediaType("text/csv"),
+            "clusters.csv", MediaType.parseMediaType("text/csv"),
             "events.csv", MediaType.parseMediaType("text/csv"));
 
-    private final ReplayJobs jobs;
+    /** The name of the person a cluster becomes. */
+    public record ClusterPerson(String name) {
+    }
 
-    public ReplayController(ReplayJobs jobs) {
+    private final ReplayJobs jobs;
+    private final FaceEnrolment enrolment;
+    private final People people;
+
+    public ReplayController(ReplayJobs jobs, FaceEnrolment enrolment, People people) {
         this.jobs = jobs;
+        this.enrolment = enrolment;
+        this.people = people;
     }
 
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
@@ -95,7 +115,7 @@ public class ReplayController {
     }
 
     @GetMapping("/{id}/{file:.+}")
-    @io.swagger.v3.oas.annotations.Operation(summary = "A file of a finished replay: report.html (self-contained, with the face crops), report.json, appearances.csv, unknown-tracks.csv, events.csv")
+    @io.swagger.v3.oas.annotations.Operation(summary = "A file of a finished replay: report.html (self-contained, with the face crops), report.json, appearances.csv, unknown-tracks.csv, clusters.csv, events.csv")
     public ResponseEntity<byte[]> file(@PathVariable String id, @PathVariable String file) throws IOException {
         ReplayJobs.Job job = jobs.find(id);
         MediaType type = FILES.get(file);
@@ -104,6 +124,56 @@ public class ReplayController {
             throw new ApiException(ApiError.REPLAY_NOT_FOUND, "replay " + id + " has no file " + file);
         }
         return ResponseEntity.ok().contentType(type).body(Files.readAllBytes(path));
+    }
+
+    /**
+     * Enrols a cluster of a finished replay as a new person: its sample crops (the best face of each of its most typical
+     * tracks, at most {@link io.facestream.replay.ReportClusters#SAMPLES}, most typical first) go through
+     * {@link FaceEnrolment} as POST /api/people/from-faces sends files, so each passes the enrolment quality gate and a crop
+     * of someone already enrolled is refused with their id. The crops are read from the job's report, never sent by the caller.
+     */
+    @PostMapping(path = "/{id}/clusters/{index}/person", consumes = MediaType.APPLICATION_JSON_VALUE)
+    @io.swagger.v3.oas.annotations.Operation(summary = "Enrol a cluster of unknown faces of a finished replay as a new person: {\"name\": \"...\"}."
+            + " Its sample crops (report.json clusters[].crops, most typical first) are enrolled as by /api/people/from-faces, each through"
+            + " the enrolment quality gate. 201 with the person, the faces stored and the faces refused; 404 no such replay or cluster;"
+            + " 409 replay_not_finished; 422 no_face_enrolled (every crop refused)")
+    @io.swagger.v3.oas.annotations.responses.ApiResponse(responseCode = "422", description = "no_face_enrolled: every crop was refused "
+            + "(the 'refused' list says why each); nobody was enrolled",
+            content = @io.swagger.v3.oas.annotations.media.Content(mediaType = "application/json",
+                    schema = @io.swagger.v3.oas.annotations.media.Schema(implementation = PeopleController.NoneEnrolled.class)))
+    public ResponseEntity<?> enrolCluster(@PathVariable String id, @PathVariable int index, @RequestBody ClusterPerson body) throws IOException {
+        ReplayJobs.Job job = jobs.find(id);
+        if (body == null || body.name() == null) {
+            throw new ApiException(ApiError.MISSING_FIELD, "name is required");
+        }
+        String name = Names.valid(body.name(), "name");
+        if (job.status != ReplayJobs.Status.DONE) {
+            throw new ApiException(ApiError.REPLAY_NOT_FINISHED, "replay " + id + " is " + job.status.name().toLowerCase(java.util.Locale.ROOT)
+                    + "; its clusters exist once it is done");
+        }
+        JsonNode cluster = null;
+        for (JsonNode node : JSON.readTree(job.dir.resolve("report.json").toFile()).path("clusters")) {
+            if (node.path("index").asInt() == index) {
+                cluster = node;
+            }
+        }
+        if (cluster == null || cluster.path("crops").isEmpty()) {
+            throw new ApiException(ApiError.REPLAY_NOT_FOUND, "replay " + id + " has no cluster " + index + " with face crops");
+        }
+        List<FaceEnrolment.Candidate> candidates = new ArrayList<>();
+        for (JsonNode crop : cluster.path("crops")) {
+            byte[] image = Files.readAllBytes(job.dir.resolve(crop.asText()).normalize());
+            candidates.add(new FaceEnrolment.Candidate(new FaceEnrolment.Input(candidates.size(), "crop", null),
+                    new Uploads.EnrolmentFace(image, null)));
+        }
+        FaceEnrolment.Outcome outcome = enrolment.enrol(name, candidates);
+        if (outcome.personId() == null) {
+            return ResponseEntity.status(ApiError.NO_FACE_ENROLLED.status()).contentType(MediaType.APPLICATION_JSON)
+                    .body(new PeopleController.NoneEnrolled(ApiError.NO_FACE_ENROLLED.code(), "none of cluster " + index + "'s "
+                            + candidates.size() + " crops was accepted for enrolment; nobody was enrolled", outcome.refused()));
+        }
+        return ResponseEntity.status(HttpStatus.CREATED)
+                .body(new PeopleController.PersonFromFaces(people.find(outcome.personId()), outcome.enrolled(), outcome.refused()));
     }
 
     @DeleteMapping("/{id}")

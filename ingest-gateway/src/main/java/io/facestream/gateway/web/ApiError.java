@@ -29,6 +29,8 @@ public enum ApiError {
     REPLAY_NOT_FOUND(HttpStatus.NOT_FOUND),
     /** A replay job is running; one at a time, since each keeps both cores busy. */
     REPLAY_BUSY(HttpStatus.CONFLICT),
+    /** A replay's clusters are asked for (to enrol one) before the replay has finished. */
+    REPLAY_NOT_FINISHED(HttpStatus.CONFLICT),
     /** The replay range starts before the oldest frame Kafka still keeps. */
     FRAMES_EXPIRED(HttpStatus.GONE),
     UNKNOWN_CAMERA(HttpStatus.UNPROCESSABLE_ENTITY),
