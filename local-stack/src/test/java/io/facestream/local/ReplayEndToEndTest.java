@@ -86,7 +86,10 @@ class ReplayEndToEndTest {
         Instant from = Instant.now().minusSeconds(60).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
         // Footage: five photos as camera "lobby" over the last minute, 5 s apart; then the clip at 5 fps as camera "stage".
         List<Path> photos = List.of(data.resolve("refs/obama/obama2.jpg"), data.resolve("refs/biden/biden2.jpg"),
-                data.resolve("refs/alex_lacamoire/img1.jpg"), data.resolve("deepface/images/img1.jpg"), data.resolve("refs/kit_harington/john2.jpeg"));
+                data.resolve("refs/alex_lacamoire/img1.jpg"), data.resolve("deepface/images/img1.jpg"), data.resolve("refs/kit_harington/john2.jpeg"),
+                data.resolve("deepface/images/img2.jpg"), data.resolve("deepface/images/img4.jpg"));
+        // deepface_person_01, a stranger passing the lobby three times (photos 3, 5, 6: three tracks): a cluster.
+        List<Instant> strangerAt = List.of(3, 5, 6).stream().map(i -> from.plusSeconds(5 + PHOTO_SECONDS * i)).toList();
         Instant lobbyStart = from.plusSeconds(5);
         publishPhotos("lobby", photos, lobbyStart);
         Instant bidenAt = lobbyStart.plusSeconds(PHOTO_SECONDS);
@@ -144,6 +147,38 @@ class ReplayEndToEndTest {
         assertThat(bidenReport.at("/appearances/0/first_seen").asText()).isEqualTo(bidenAt.toString());
         Gateway.Answer html = gateway.get("/api/replays/" + id + "/report.json");
         assertThat(html.status()).isEqualTo(200);
+
+        // The stranger's three lobby tracks form one cluster; enrolled from it in one call, he is recognized live.
+        List<String> strangerTracks = new ArrayList<>();
+        for (JsonNode track : report.get("unknown_tracks")) {
+            if (track.get("camera").asText().equals("lobby") && strangerAt.contains(Instant.parse(track.get("first_seen").asText()))) {
+                strangerTracks.add("lobby/" + track.get("track_id").asText());
+            }
+        }
+        assertThat(strangerTracks).as(report.get("unknown_tracks").toString()).hasSize(3);
+        JsonNode cluster = null;
+        for (JsonNode c : report.get("clusters")) {
+            List<String> ids = new ArrayList<>();
+            c.get("track_ids").forEach(t -> ids.add(t.asText()));
+            if (ids.containsAll(strangerTracks)) {
+                cluster = c;
+            }
+        }
+        assertThat(cluster).as(report.get("clusters").toString()).isNotNull();
+        assertThat(cluster.get("tracks").asInt()).isEqualTo(3);
+        assertThat(cluster.get("cameras").toString()).isEqualTo("[\"lobby\"]");
+        assertThat(cluster.get("first_seen").asText()).isEqualTo(strangerAt.get(0).toString());
+        assertThat(cluster.get("crops")).hasSize(3);
+        assertThat(done.get("files").toString()).contains("clusters.csv");
+        assertThat(gateway.postJson("/api/replays/" + id + "/clusters/99/person", "{\"name\": \"Nobody\"}").status()).isEqualTo(404);
+        Gateway.Answer stranger = gateway.postJson("/api/replays/" + id + "/clusters/" + cluster.get("index").asInt() + "/person",
+                "{\"name\": \"Lobby Stranger\"}");
+        assertThat(stranger.status()).as(stranger.body().toString()).isEqualTo(201);
+        assertThat(stranger.body().at("/person/name").asText()).isEqualTo("Lobby Stranger");
+        assertThat(stranger.body().get("enrolled").size()).isGreaterThanOrEqualTo(1);
+        Gateway.Answer recognized = gateway.recognize(data.resolve("deepface/images/img5.jpg"));
+        assertThat(recognized.status()).isEqualTo(200);
+        assertThat(recognized.body().path("recognized_faces").findValuesAsText("name")).as(recognized.body().toString()).contains("Lobby Stranger");
 
         // Bad requests are answered at once, and no job is left running.
         Gateway.Answer reversedJob = gateway.postJson("/api/replays", "{\"from\": \"" + to + "\", \"to\": \"" + from + "\"}");
