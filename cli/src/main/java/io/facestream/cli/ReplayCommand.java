@@ -56,7 +56,7 @@ final class ReplayCommand implements Callable<Integer> {
     List<Long> people = new ArrayList<>();
 
     @Option(names = "--out", required = true, paramLabel = "DIR",
-            description = "report directory: report.json, appearances.csv, unknown-tracks.csv, report.html, crops/ (new, empty, or an earlier report, which is replaced)")
+            description = "report directory: report.json, appearances.csv, unknown-tracks.csv, clusters.csv, report.html, crops/ (new, empty, or an earlier report, which is replaced)")
     Path out;
 
     @Option(names = "--zone", paramLabel = "ZONE", description = "time zone of times without one (default: this machine's, ${DEFAULT-VALUE})",
