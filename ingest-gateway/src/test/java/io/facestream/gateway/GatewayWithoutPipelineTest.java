@@ -126,6 +126,19 @@ class GatewayWithoutPipelineTest {
     }
 
     @Test
+    void enrollingAClusterOfAnUnknownReplayIs404AndNeedsTheAdminScope() {
+        Answer unknown = RestClient.create("http://127.0.0.1:" + port).post().uri("/api/replays/no-such-job/clusters/1/person")
+                .header("X-API-Key", TestKeys.ADMIN).contentType(MediaType.APPLICATION_JSON).body("{\"name\": \"Someone\"}")
+                .exchange((request, response) -> new Answer(response.getStatusCode().value(), JSON.readTree(response.getBody().readAllBytes())));
+        assertThat(unknown.status()).isEqualTo(404);
+        assertThat(unknown.body().get("error").asText()).isEqualTo("replay_not_found");
+        int anonymous = RestClient.create("http://127.0.0.1:" + port).post().uri("/api/replays/no-such-job/clusters/1/person")
+                .contentType(MediaType.APPLICATION_JSON).body("{\"name\": \"Someone\"}")
+                .exchange((request, response) -> response.getStatusCode().value());
+        assertThat(anonymous).isEqualTo(401);
+    }
+
+    @Test
     void healthIsDownWhenNothingAnswers() {
         int status = RestClient.create("http://127.0.0.1:" + port).get().uri("/actuator/health")
                 .exchange((request, response) -> response.getStatusCode().value());
