@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -37,13 +36,10 @@ import picocli.CommandLine;
  */
 class CameraEndToEndTest {
 
-    static final String SCHEMA = "camera_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-    static final String DATABASE_URL = TestSchema.DATABASE_URL;
-    static final String ADMIN_KEY = "fs_camera_admin_" + UUID.randomUUID().toString().replace("-", "");
     static final String LIN = "Lin-Manuel Miranda";
     static final String CAMERA = "hamilton-stage";
 
-    static LocalStack stack;
+    static TestStack stack;
     static Gateway gateway;
     static Path data;
 
@@ -51,11 +47,8 @@ class CameraEndToEndTest {
     static void start() throws Exception {
         data = TestData.dir();
         org.junit.jupiter.api.Assumptions.assumeTrue(Files.isRegularFile(clip()), "the dev clip is not at " + clip());
-        TestSchema.use(SCHEMA, ADMIN_KEY);
-        stack = LocalStack.start(new LocalStackConfig(Files.createTempDirectory("facestream-camera"), 0, null, DATABASE_URL,
-                TestSchema.REDIS_URL, LocalStack.freePort()));
-        gateway = new Gateway(stack.startGateway(0), ADMIN_KEY);
-        PipelineEndToEndTest.awaitHealthy(gateway);
+        stack = TestStack.start("camera");
+        gateway = stack.gateway;
     }
 
     @AfterAll
@@ -63,7 +56,6 @@ class CameraEndToEndTest {
         if (stack != null) {
             stack.close();
         }
-        TestSchema.drop(SCHEMA);
     }
 
     static Path clip() {

@@ -27,22 +27,17 @@ import io.facestream.face.TestData;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class EnrolFromFacesEndToEndTest {
 
-    static final String SCHEMA = "e2e_faces_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
-    static final String ADMIN_KEY = "fs_e2e_admin_" + UUID.randomUUID().toString().replace("-", "");
 
     static Path data;
-    static LocalStack stack;
+    static TestStack stack;
     static Gateway gateway;
     static long personId;
 
     @BeforeAll
     static void start() throws Exception {
         data = TestData.dir();
-        TestSchema.use(SCHEMA, ADMIN_KEY);
-        stack = LocalStack.start(new LocalStackConfig(Files.createTempDirectory("facestream-e2e-faces"), 0, null, TestSchema.DATABASE_URL,
-                TestSchema.REDIS_URL, LocalStack.freePort()));
-        gateway = new Gateway(stack.startGateway(0), ADMIN_KEY);
-        PipelineEndToEndTest.awaitHealthy(gateway);
+        stack = TestStack.start("faces");
+        gateway = stack.gateway;
     }
 
     @AfterAll
@@ -50,7 +45,6 @@ class EnrolFromFacesEndToEndTest {
         if (stack != null) {
             stack.close();
         }
-        TestSchema.drop(SCHEMA);
     }
 
     static Path photo(String relative) {

@@ -2,9 +2,7 @@ package io.facestream.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.UUID;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -24,21 +22,15 @@ import io.facestream.face.TestData;
 class NegativeExampleEndToEndTest {
 
     static final Path DATA = Path.of(System.getProperty("facestream.data.dir", "../../shared/data")).toAbsolutePath().normalize();
-    static final String SCHEMA = "e2e_negative_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-    static final String ADMIN_KEY = "fs_e2e_negative_" + UUID.randomUUID().toString().replace("-", "");
 
-    static LocalStack stack;
+    static TestStack stack;
     static Gateway gateway;
 
     @BeforeAll
     static void start() throws Exception {
         TestData.dir();
-        TestSchema.use(SCHEMA, ADMIN_KEY);
-        System.setProperty("facestream.match.threshold", "0.85");
-        stack = LocalStack.start(new LocalStackConfig(Files.createTempDirectory("facestream-negative"), 0, null, TestSchema.DATABASE_URL,
-                TestSchema.REDIS_URL, LocalStack.freePort()));
-        gateway = new Gateway(stack.startGateway(0), ADMIN_KEY);
-        PipelineEndToEndTest.awaitHealthy(gateway);
+        stack = TestStack.start("negative", java.util.Map.of("facestream.match.threshold", "0.85"));
+        gateway = stack.gateway;
     }
 
     @AfterAll
@@ -46,7 +38,6 @@ class NegativeExampleEndToEndTest {
         if (stack != null) {
             stack.close();
         }
-        TestSchema.drop(SCHEMA, "facestream.match.threshold");
     }
 
     @Test

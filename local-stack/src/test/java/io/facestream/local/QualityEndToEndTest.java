@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.UUID;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -27,20 +26,15 @@ import io.facestream.face.TestData;
 class QualityEndToEndTest {
 
     static final Path DATA = Path.of(System.getProperty("facestream.data.dir", "../../shared/data")).toAbsolutePath().normalize();
-    static final String SCHEMA = "e2e_quality_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-    static final String ADMIN_KEY = "fs_e2e_quality_" + UUID.randomUUID().toString().replace("-", "");
 
-    static LocalStack stack;
+    static TestStack stack;
     static Gateway gateway;
 
     @BeforeAll
     static void start() throws Exception {
         TestData.dir();
-        TestSchema.use(SCHEMA, ADMIN_KEY);
-        stack = LocalStack.start(new LocalStackConfig(Files.createTempDirectory("facestream-quality"), 0, null, TestSchema.DATABASE_URL,
-                TestSchema.REDIS_URL, LocalStack.freePort()));
-        gateway = new Gateway(stack.startGateway(0), ADMIN_KEY);
-        PipelineEndToEndTest.awaitHealthy(gateway);
+        stack = TestStack.start("quality");
+        gateway = stack.gateway;
     }
 
     @AfterAll
@@ -48,7 +42,6 @@ class QualityEndToEndTest {
         if (stack != null) {
             stack.close();
         }
-        TestSchema.drop(SCHEMA);
     }
 
     @Test

@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.function.Consumer;
 
 import org.apache.avro.specific.SpecificRecord;
@@ -44,13 +43,11 @@ import picocli.CommandLine;
  */
 class TrackingEndToEndTest {
 
-    static final String SCHEMA = "tracking_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-    static final String ADMIN_KEY = "fs_tracking_admin_" + UUID.randomUUID().toString().replace("-", "");
     static final String LIN = "Lin-Manuel Miranda";
     /** Tracks of a camera that stops sending end after this long (wall clock): short, so the test need not wait 10 s. */
     static final String IDLE_MS = "3000";
 
-    static LocalStack stack;
+    static TestStack stack;
     static Gateway gateway;
     static Path data;
 
@@ -58,12 +55,8 @@ class TrackingEndToEndTest {
     static void start() throws Exception {
         data = TestData.dir();
         org.junit.jupiter.api.Assumptions.assumeTrue(Files.isRegularFile(clip()), "the dev clip is not at " + clip());
-        TestSchema.use(SCHEMA, ADMIN_KEY);
-        System.setProperty("facestream.track.idle.ms", IDLE_MS);
-        stack = LocalStack.start(new LocalStackConfig(Files.createTempDirectory("facestream-tracking"), 0, null, TestSchema.DATABASE_URL,
-                TestSchema.REDIS_URL, LocalStack.freePort()));
-        gateway = new Gateway(stack.startGateway(0), ADMIN_KEY);
-        PipelineEndToEndTest.awaitHealthy(gateway);
+        stack = TestStack.start("tracking", java.util.Map.of("facestream.track.idle.ms", IDLE_MS));
+        gateway = stack.gateway;
         assertThat(gateway.register(LIN, data.resolve("refs/lin_manuel_miranda/lin-manuel-miranda.png")).status()).isEqualTo(201);
     }
 
@@ -72,7 +65,6 @@ class TrackingEndToEndTest {
         if (stack != null) {
             stack.close();
         }
-        TestSchema.drop(SCHEMA, "facestream.track.idle.ms");
     }
 
     static Path clip() {

@@ -46,7 +46,7 @@ class MatcherTopologyTest {
     static final String MODEL = "arcface-mbf-int8";
 
     String schema = "matcher_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-    String prefix = "facestream-test:" + schema + ":";
+    String prefix = "facestream-test:" + schema + ":";   // TestInfra.config's
     HikariDataSource dataSource;
     JedisPooled redis;
     TopologyTestDriver driver;
@@ -57,28 +57,15 @@ class MatcherTopologyTest {
 
     @BeforeEach
     void start() {
-        config = new MatcherConfig("unused:9092", "matcher-test", 1, TestInfra.databaseUrl(), "postgres", "", schema,
-                TestInfra.redisUrl(), prefix, 1, Map.of(EmbeddingModel.parse(MODEL), 0.5f));
-        dataSource = new HikariDataSource();
-        dataSource.setJdbcUrl(config.databaseUrl());
-        dataSource.setUsername(config.databaseUser());
-        dataSource.setSchema(schema);
-        MatcherService.migrate(dataSource, schema);
+        config = TestInfra.config(schema, MODEL);
+        dataSource = TestInfra.migrated(config);
         redis = new JedisPooled(URI.create(config.redisUrl()));
         driver = newDriver();
     }
 
     private TopologyTestDriver newDriver() {
-        PersonRepository people = new PersonRepository(dataSource);
-        GalleryCache cache = new GalleryCache(redis, prefix);
-        Galleries galleries = new Galleries(people, cache, List.of(EmbeddingModel.parse(MODEL)), config::matching);
-        FrameMatcher matcher = new FrameMatcher(dataSource, galleries, people, cache, new RecentFaces(redis, prefix, config.recentFaceSeconds()),
-                new Erasures(redis, prefix), config);
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "matcher-test");
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        // The topology has a state store (tracks): a folder of its own, not the shared default under /tmp/kafka-streams.
-        props.put(StreamsConfig.STATE_DIR_CONFIG, TestInfra.stateDir());
+        FrameMatcher matcher = TestInfra.matcher(dataSource, redis, config);
+        Properties props = TestInfra.driverProperties();
         TopologyTestDriver d = new TopologyTestDriver(MatcherTopology.build(matcher), props);
         embeddings = d.createInputTopic(Topics.EMBEDDINGS.name(), Topics.EMBEDDINGS.keySerde().serializer(), Topics.EMBEDDINGS.valueSerde().serializer());
         results = d.createOutputTopic(Topics.MATCH_RESULTS.name(), Topics.MATCH_RESULTS.keySerde().deserializer(), Topics.MATCH_RESULTS.valueSerde().deserializer());
@@ -89,14 +76,7 @@ class MatcherTopologyTest {
     @AfterEach
     void stop() {
         driver.close();
-        try (var c = dataSource.getConnection(); var st = c.createStatement()) {
-            st.execute("drop schema " + schema + " cascade");
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-        redis.keys(prefix + "*").forEach(redis::del);
-        redis.close();
-        dataSource.close();
+        TestInfra.drop(config, dataSource, redis);
     }
 
     @Test
@@ -261,10 +241,7 @@ class MatcherTopologyTest {
     void erasureRemovesEveryTraceAndNoInstanceMatchesTheErasedPersonAgain() {
         long margaret = register("r1", "Margaret", unit(0, 0, 1));
         // A second matcher instance that loaded the gallery before the erasure and never sees the DELETE record.
-        PersonRepository people = new PersonRepository(dataSource);
-        GalleryCache cache = new GalleryCache(redis, prefix);
-        Galleries otherGalleries = new Galleries(people, cache, List.of(EmbeddingModel.parse(MODEL)), config::matching);
-        FrameMatcher other = new FrameMatcher(dataSource, otherGalleries, people, cache, new RecentFaces(redis, prefix, 1), new Erasures(redis, prefix), config);
+        FrameMatcher other = TestInfra.matcher(dataSource, redis, config);
         assertThat(other.handle(frame("o1", Operation.RECOGNIZE, null, null, unit(0, 0, 1))).result().getFaces().get(0).getPerson()).isNotNull();
         changes.readValuesToList();
 
@@ -275,7 +252,7 @@ class MatcherTopologyTest {
 
         assertThat(count("select count(*) from person")).isZero();
         assertThat(count("select count(*) from face_embedding")).as("embeddings go with the person").isZero();
-        assertThat(cache.read(MODEL)).isEmpty();
+        assertThat(new io.facestream.matcher.gallery.GalleryCache(redis, prefix).read(MODEL)).isEmpty();
         List<PersonChange> announced = changes.readValuesToList();
         assertThat(announced).singleElement().satisfies(change -> {
             assertThat(change.getKind()).isEqualTo(io.facestream.schemas.PersonChangeKind.DELETE);

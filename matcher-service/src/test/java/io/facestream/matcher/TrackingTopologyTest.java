@@ -64,7 +64,7 @@ class TrackingTopologyTest {
     static final String CHANGELOG = "matcher-test-" + MatcherTopology.TRACK_STORE + "-changelog";
 
     String schema = "tracking_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-    String prefix = "facestream-test:" + schema + ":";
+    String prefix = "facestream-test:" + schema + ":";   // TestInfra.config's
     HikariDataSource dataSource;
     JedisPooled redis;
     MatcherConfig config;
@@ -76,27 +76,15 @@ class TrackingTopologyTest {
 
     @BeforeEach
     void start() {
-        config = new MatcherConfig("unused:9092", "matcher-test", 1, TestInfra.databaseUrl(), "postgres", "", schema,
-                TestInfra.redisUrl(), prefix, 1, Map.of(EmbeddingModel.parse(MODEL), 0.5f));
-        dataSource = new HikariDataSource();
-        dataSource.setJdbcUrl(config.databaseUrl());
-        dataSource.setUsername(config.databaseUser());
-        dataSource.setSchema(schema);
-        MatcherService.migrate(dataSource, schema);
+        config = TestInfra.config(schema, MODEL);
+        dataSource = TestInfra.migrated(config);
         redis = new JedisPooled(URI.create(config.redisUrl()));
         driver = newDriver();
     }
 
     private TopologyTestDriver newDriver() {
-        PersonRepository people = new PersonRepository(dataSource);
-        GalleryCache cache = new GalleryCache(redis, prefix);
-        Galleries galleries = new Galleries(people, cache, List.of(EmbeddingModel.parse(MODEL)), config::matching);
-        FrameMatcher matcher = new FrameMatcher(dataSource, galleries, people, cache, new RecentFaces(redis, prefix, config.recentFaceSeconds()),
-                new Erasures(redis, prefix), config);
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "matcher-test");
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        props.put(StreamsConfig.STATE_DIR_CONFIG, TestInfra.stateDir());
+        FrameMatcher matcher = TestInfra.matcher(dataSource, redis, config);
+        Properties props = TestInfra.driverProperties();
         TopologyTestDriver d = new TopologyTestDriver(MatcherTopology.build(matcher, new Tracker(TrackerSettings.defaults())), props,
                 Instant.ofEpochMilli(T0));
         embeddings = d.createInputTopic(Topics.EMBEDDINGS.name(), Topics.EMBEDDINGS.keySerde().serializer(), Topics.EMBEDDINGS.valueSerde().serializer());
@@ -109,14 +97,7 @@ class TrackingTopologyTest {
     @AfterEach
     void stop() {
         driver.close();
-        try (var c = dataSource.getConnection(); var st = c.createStatement()) {
-            st.execute("drop schema " + schema + " cascade");
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-        redis.keys(prefix + "*").forEach(redis::del);
-        redis.close();
-        dataSource.close();
+        TestInfra.drop(config, dataSource, redis);
     }
 
     record Face(float x, float y, float[] vector) {
