@@ -39,7 +39,8 @@ for kind in detector embedder matcher gateway; do
       SERVER_PORT=$((8079 + i)) MANAGEMENT_SERVER_PORT=$management java ${FACESTREAM_JAVA_OPTS:-} -jar "$jar" >"$logs/$name.log" 2>&1 &
       echo "$name: http://localhost:$((8079 + i)) (management :$management, log $logs/$name.log)"
     else
-      FACESTREAM_MANAGEMENT_PORT=$management java ${FACESTREAM_JAVA_OPTS:-} -jar "$jar" >"$logs/$name.log" 2>&1 &
+      # Kafka Streams locks its state folder (the matcher's track store): one per process.
+      FACESTREAM_STATE_DIR="${FACESTREAM_HOME:-.facestream}/streams/$name" FACESTREAM_MANAGEMENT_PORT=$management java ${FACESTREAM_JAVA_OPTS:-} -jar "$jar" >"$logs/$name.log" 2>&1 &
       echo "$name: management http://localhost:$management/health and /metrics (log $logs/$name.log)"
     fi
     pids+=($!)

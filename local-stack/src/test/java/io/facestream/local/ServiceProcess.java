@@ -39,6 +39,8 @@ final class ServiceProcess implements AutoCloseable {
         this.settings.put("facestream.management.port", String.valueOf(managementPort));
         this.settings.put("management.server.port", String.valueOf(managementPort));
         this.log = logDir.resolve(name + ".log");
+        // Kafka Streams locks its state folder: two matchers on one machine need one each (a restart reuses its own).
+        this.settings.put("facestream.state.dir", logDir.resolve(name + "-state").toString());
     }
 
     private static final List<Process> STARTED = new java.util.concurrent.CopyOnWriteArrayList<>();
