@@ -26,13 +26,31 @@ public final class PerformanceBench {
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
+    private static final List<String> OPTIONS = List.of("packs", "fleet", "data", "out", "quick", "work", "role", "pack");
+
+    private static final String USAGE = """
+            usage: java -jar bench/target/bench-0.1.0-SNAPSHOT-exec.jar performance [--packs permissive,research] [--fleet true|false]
+                   [--data ../shared/data] [--out docs/performance.md] [--quick true] [--work target/performance]
+            Runs the local stack with real models per pack (floor, REST latency by concurrency, camera knee with 1 and 3 faces)
+            and a fleet of camera processes; writes docs/performance.md and its chart. Loopback only; about 10 minutes.""";
+
     private PerformanceBench() {
     }
 
     public static void main(String[] args) throws Exception {
+        if (List.of(args).contains("--help")) {
+            System.out.println(USAGE);
+            return;
+        }
         Map<String, String> options = new HashMap<>();
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            options.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+        for (int i = 0; i < args.length; i += 2) {
+            String name = args[i].replaceFirst("^--", "");
+            // An option it does not know is a typo: refused, rather than a 10-minute run with the defaults.
+            if (!args[i].startsWith("--") || !OPTIONS.contains(name) || i + 1 >= args.length) {
+                System.err.println("performance: unknown option or missing value at '" + args[i] + "'\n" + USAGE);
+                System.exit(2);
+            }
+            options.put(name, args[i + 1]);
         }
         Path data = Path.of(options.getOrDefault("data", "../shared/data")).toAbsolutePath().normalize();
         boolean quick = Boolean.parseBoolean(options.getOrDefault("quick", "false"));
