@@ -161,26 +161,7 @@ public final class PersonRepository {
      * the face's gallery (with no embeddings left if it was their last face of that recognizer).
      */
     public Optional<PersonChange> removeFace(long personId, long storedFaceId) {
-        try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
-            String model;
-            try (PreparedStatement st = connection.prepareStatement("delete from face_embedding where id = ? and person_id = ? returning model")) {
-                st.setLong(1, storedFaceId);
-                st.setLong(2, personId);
-                try (ResultSet rs = st.executeQuery()) {
-                    if (!rs.next()) {
-                        connection.rollback();
-                        return Optional.empty();
-                    }
-                    model = rs.getString(1);
-                }
-            }
-            touch(connection, personId);
-            connection.commit();
-            return Optional.of(state(connection, personId, model));
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot remove face: " + e.getMessage(), e);
-        }
+        return removeOwned("face_embedding", personId, storedFaceId, "face");
     }
 
     /** Renames a person; empty if there is nobody by that id, else their new state in every gallery they are in. */
@@ -253,11 +234,16 @@ public final class PersonRepository {
 
     /** Removes one negative example; empty if the person has no such one, else their new state in its gallery. */
     public Optional<PersonChange> removeNegative(long personId, long negativeId) {
+        return removeOwned("negative_example", personId, negativeId, "negative example");
+    }
+
+    /** Deletes one row of a person's in {@code table} (a constant of this class, never input) and returns their new state in its gallery. */
+    private Optional<PersonChange> removeOwned(String table, long personId, long id, String what) {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             String model;
-            try (PreparedStatement st = connection.prepareStatement("delete from negative_example where id = ? and person_id = ? returning model")) {
-                st.setLong(1, negativeId);
+            try (PreparedStatement st = connection.prepareStatement("delete from " + table + " where id = ? and person_id = ? returning model")) {
+                st.setLong(1, id);
                 st.setLong(2, personId);
                 try (ResultSet rs = st.executeQuery()) {
                     if (!rs.next()) {
@@ -271,7 +257,7 @@ public final class PersonRepository {
             connection.commit();
             return Optional.of(state(connection, personId, model));
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot remove negative example: " + e.getMessage(), e);
+            throw new IllegalStateException("cannot remove " + what + ": " + e.getMessage(), e);
         }
     }
 
