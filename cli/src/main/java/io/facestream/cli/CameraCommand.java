@@ -19,6 +19,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -74,9 +75,8 @@ final class CameraCommand implements Callable<Integer> {
             description = "shrink frames whose longest side is over this (default ${DEFAULT-VALUE}, as the gateway does)")
     int maxSide;
 
-    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT", defaultValue = "${env:KAFKA_BOOTSTRAP_SERVERS:-localhost:9092}",
-            description = "Kafka cluster (default: KAFKA_BOOTSTRAP_SERVERS or ${DEFAULT-VALUE})")
-    String bootstrapServers;
+    @Mixin
+    KafkaOptions kafka;
 
     @Spec
     CommandSpec spec;
@@ -102,7 +102,7 @@ final class CameraCommand implements Callable<Integer> {
                  err.println(line);
                  err.flush();
              });
-             KafkaFramePublisher publisher = new KafkaFramePublisher(bootstrapServers)) {
+             KafkaFramePublisher publisher = new KafkaFramePublisher(kafka.bootstrapServers)) {
             // Ctrl-C or a stop signal: every camera ends after its current frame, and what was sent is flushed.
             Thread hook = new Thread(() -> {
                 fleet.stop();
@@ -133,7 +133,7 @@ final class CameraCommand implements Callable<Integer> {
         } catch (CameraException e) {
             throw new CliException(e.getMessage(), e);
         } catch (org.apache.kafka.common.KafkaException | IllegalStateException e) {
-            throw new CliException("cannot use Kafka at " + bootstrapServers + ": " + e.getMessage(), e);
+            throw new CliException("cannot use Kafka at " + kafka.bootstrapServers + ": " + e.getMessage(), e);
         }
     }
 

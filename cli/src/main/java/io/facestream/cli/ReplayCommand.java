@@ -22,6 +22,7 @@ import io.facestream.replay.TimelineReport;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -66,9 +67,8 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--from-results", description = "build the report from facestream.matches and facestream.events: no models, no crops")
     boolean fromResults;
 
-    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT", defaultValue = "${env:KAFKA_BOOTSTRAP_SERVERS:-localhost:9092}",
-            description = "Kafka cluster (default: KAFKA_BOOTSTRAP_SERVERS or ${DEFAULT-VALUE})")
-    String bootstrapServers;
+    @Mixin
+    KafkaOptions kafka;
 
     @Spec
     CommandSpec spec;
@@ -104,7 +104,7 @@ final class ReplayCommand implements Callable<Integer> {
         long started = System.nanoTime();
         ProgressLine progress = new ProgressLine(err, terminal);
         try {
-            ReplayEnvironment environment = ReplayEnvironment.fromEnvironment(bootstrapServers);
+            ReplayEnvironment environment = ReplayEnvironment.fromEnvironment(kafka.bootstrapServers);
             TimelineReport report = fromResults
                     ? new ResultsReplay(environment).run(request, this.out, progress, cancelled::get)
                     : new FrameReplay(environment).run(request, this.out, progress, cancelled::get);
