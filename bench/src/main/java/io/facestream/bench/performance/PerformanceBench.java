@@ -86,13 +86,13 @@ public final class PerformanceBench {
         boolean fleetDone = false;
         for (String pack : packs) {
             boolean withFleet = fleet && pack.equals("permissive");
-            child(work, List.of("--role", "pack", "--pack", pack, "--fleet", String.valueOf(withFleet)), Map.of("FACESTREAM_MODEL_PACK", pack),
+            child(work, List.of("--role", "pack", "--pack", pack, "--fleet", String.valueOf(withFleet), "--quick", String.valueOf(quick)), Map.of("FACESTREAM_MODEL_PACK", pack),
                     "pack-" + pack);
             results.add(JSON.readValue(work.resolve("pack-" + pack + ".json").toFile(), PackRun.Result.class));
             fleetDone |= withFleet;
         }
         if (fleet && !fleetDone) {
-            child(work, List.of("--role", "pack", "--pack", "permissive", "--fleet", "true"), Map.of("FACESTREAM_MODEL_PACK", "permissive"),
+            child(work, List.of("--role", "pack", "--pack", "permissive", "--fleet", "true", "--quick", String.valueOf(quick)), Map.of("FACESTREAM_MODEL_PACK", "permissive"),
                     "pack-permissive");
         }
         FleetRun.Result fleetResult = fleet ? JSON.readValue(work.resolve("fleet.json").toFile(), FleetRun.Result.class) : null;

@@ -30,7 +30,10 @@ final class PerformanceReport {
                 .append("Absolute numbers move with that load; the ratio to the bare-model floor, measured in the same run and the same JVM, ")
                 .append("is the figure to compare.\n\n");
         md.append("Each pack runs in a JVM of its own with the whole local stack (embedded Kafka broker, PostgreSQL and Redis, detector, ")
-                .append("embedder, matcher, gateway: `local-stack`), one person enrolled, warmed up before anything is measured. ")
+                .append("embedder, matcher, gateway: `local-stack`), one person enrolled, warmed up before anything is measured: REST load at c=4 ")
+                .append("in 10 s rounds until the JIT compiler threads take under 1 ms of CPU per frame (")
+                .append(packs.stream().map(p -> f("%s %.0f s", p.pack(), p.warmupSeconds())).collect(java.util.stream.Collectors.joining(", ")))
+                .append("; capped at 180 s). ")
                 .append("Frames are 640×480 JPEGs (quality 90) made from `../shared/data`: one face (`deepface/images/img2.jpg` scaled to VGA) ")
                 .append("and three faces (three reference photos side by side).\n\n");
 
