@@ -18,12 +18,12 @@ import io.facestream.face.Vectors;
  * with the measured tail for at most 1 % of strangers. The margin policies name a face only if its best person also
  * beats the second-best (different) person by a margin: "threshold + margin" any threshold and margin; "gallery size +
  * margin" the gallery-size threshold plus a margin; "gallery size at rate r + margin" the gallery-size threshold for a
- * looser stranger rate r plus a margin (what the matcher could run: both parts are settings). Their parameters are
- * chosen, at the largest gallery, as the ones with the most true accepts that name at most 1 % of strangers — on half
- * the people (probe people and strangers alternate between the halves; the gallery is everyone's) — and reported on the
- * other half ("held-out half"), next to every policy on that same half. Rows "all" use every probe and stranger, so a
- * margin policy's "all" row is half in-sample. The tail itself is measured on these same photos (in-sample for the
- * impostor side) in every row.
+ * looser stranger rate r plus a margin (the form the matcher runs: MatcherConfig.Margin). Their parameters are chosen, at
+ * the largest gallery, as the ones with the most true accepts that name at most 1 % of strangers, on one half of the
+ * people (probe people and strangers alternate between the halves; the gallery is everyone's), and applied to the other
+ * half, both ways (2-fold cross-validation): every row counts every probe and stranger, none judged with parameters
+ * chosen on it. "matcher default" is the matcher's own margin, chosen on all these photos (in-sample). The tail itself
+ * is measured on these same photos (in-sample for the impostor side) in every row.
  */
 record GallerySize(String policy, int gallery, int probes, int strangers, String threshold, String margin,
                    double trueAccept, double strangersNamed) {
@@ -47,7 +47,13 @@ record GallerySize(String policy, int gallery, int probes, int strangers, String
     record Result(List<GallerySize> rows, List<TradeOff> tradeOff) {
     }
 
-    static Result run(FacePipeline pipeline, List<PairList.Labelled> photos, QualityBench.Calibration calibration) {
+    /**
+     * @param model the embedder's model name, for the matcher's margin ({@code MatcherConfig.CALIBRATED_MARGINS})
+     * @param sizes gallery sizes measured besides the largest (every enrolled person)
+     */
+    static Result run(FacePipeline pipeline, List<PairList.Labelled> photos, QualityBench.Calibration calibration, String model, int[] sizes) {
+        io.facestream.matcher.MatcherConfig.Margin matcher = io.facestream.matcher.MatcherConfig.CALIBRATED_MARGINS.get(
+                io.facestream.face.EmbeddingModel.parse(model));
         Map<String, List<Path>> byIdentity = new LinkedHashMap<>();
         photos.forEach(p -> byIdentity.computeIfAbsent(p.identity(), k -> new ArrayList<>()).add(p.image()));
         List<String> ids = new ArrayList<>();
@@ -103,7 +109,8 @@ record GallerySize(String policy, int gallery, int probes, int strangers, String
         double[] marginOnScaled = {chooseMargin(all, 0, scaledLargest), chooseMargin(all, 1, scaledLargest)};
         double[][] looser = {chooseLooser(all, 0, calibration, largest), chooseLooser(all, 1, calibration, largest)};
         List<GallerySize> out = new ArrayList<>();
-        for (int size : new int[] {100, 1_000, largest}) {
+        int[] measured = java.util.stream.IntStream.concat(java.util.Arrays.stream(sizes).filter(n -> n < largest), java.util.stream.IntStream.of(largest)).toArray();
+        for (int size : measured) {
             int n = Math.min(size, largest);
             Queries q = n == largest ? all : queries(n, ids, gallery, probeIds, probeHalf, probes, strangers, strangerHalf);
             double scaled = calibration.tail().identification(pair, STRANGER_RATE, n);
@@ -114,6 +121,11 @@ record GallerySize(String policy, int gallery, int probes, int strangers, String
             out.add(measure("gallery size at " + percent(looser[0][0]) + " / " + percent(looser[1][0]) + " % + margin", n, q,
                     new double[] {calibration.tail().identification(pair, looser[0][0], n), calibration.tail().identification(pair, looser[1][0], n)},
                     new double[] {looser[0][1], looser[1][1]}));
+            if (matcher != null) { // the matcher's default, chosen on all these photos: in-sample
+                double t = calibration.tail().identification(pair, Math.min(0.5, STRANGER_RATE * matcher.strangerRateFactor()), n);
+                out.add(measure("matcher default: gallery size at " + percent(Math.min(0.5, STRANGER_RATE * matcher.strangerRateFactor()))
+                        + " % + margin (in-sample)", n, q, new double[] {t, t}, new double[] {matcher.value(), matcher.value()}));
+            }
         }
         return new Result(out, tradeOff(all));
     }
@@ -261,7 +273,7 @@ record GallerySize(String policy, int gallery, int probes, int strangers, String
         return best == null || c[1] > best[1] || (c[1] == best[1] && c[3] < best[3]);
     }
 
-    /** {threshold, margin}: thresholds are the probes' and strangers' own best similarities on half 0 (where counts change). */
+    /** {threshold, margin}: thresholds are the probes' and strangers' own best similarities on the half (where counts change). */
     private static double[] chooseFree(Queries q, int half) {
         List<Double> candidates = new ArrayList<>();
         for (int i = 0; i < q.probes().size(); i++) {
@@ -290,7 +302,7 @@ record GallerySize(String policy, int gallery, int probes, int strangers, String
         return chosen;
     }
 
-    /** The smallest margin over a given threshold with the most true accepts at ≤ 1 % strangers on half 0. */
+    /** The smallest margin over a given threshold with the most true accepts at ≤ 1 % strangers on the half. */
     private static double chooseMargin(Queries q, int half, double threshold) {
         int[] best = null;
         double chosen = 0;
@@ -304,7 +316,7 @@ record GallerySize(String policy, int gallery, int probes, int strangers, String
         return chosen;
     }
 
-    /** {stranger rate, margin} for the gallery-size threshold at a looser rate plus a margin, chosen on half 0. */
+    /** {stranger rate, margin} for the gallery-size threshold at a looser rate plus a margin, chosen on the half. */
     private static double[] chooseLooser(Queries q, int half, QualityBench.Calibration calibration, int n) {
         int[] best = null;
         double[] chosen = {STRANGER_RATE, 0};

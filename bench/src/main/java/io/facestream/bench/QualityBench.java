@@ -108,6 +108,8 @@ public final class QualityBench {
         java.util.Set<String> only = options.containsKey("only") ? java.util.Set.of(options.get("only").split(","))
                 : java.util.Set.of("detection", "verification", "identification", "negatives", "enrolment");
         Path embeddingCache = options.containsKey("embedding-cache") ? Path.of(options.get("embedding-cache")) : null;
+        // "--gallery-sizes 100,200,500,1000": the identification table's gallery sizes besides the largest (all enrolled).
+        int[] gallerySizes = java.util.Arrays.stream(options.getOrDefault("gallery-sizes", "100,1000").split(",")).mapToInt(Integer::parseInt).toArray();
         Path out = Path.of(options.getOrDefault("out", "docs/quality.md"));
         Path json = Path.of(options.getOrDefault("json", "target/quality.json"));
 
@@ -165,7 +167,7 @@ public final class QualityBench {
                                 row.put("identification " + set.name() + ", strict", Identification.run(pipeline, labelled, calibration.strictThreshold()));
                             }
                             if (only.contains("identification")) {
-                                GallerySize.Result sizes = GallerySize.run(pipeline, all, calibration);
+                                GallerySize.Result sizes = GallerySize.run(pipeline, all, calibration, embedder.model(), gallerySizes);
                                 row.put("identification by gallery size", sizes.rows());
                                 row.put("margin trade-off", sizes.tradeOff());
                             }
