@@ -42,18 +42,20 @@ public record MatcherConfig(
     /**
      * A face is named only if its best person beats the second-best (different) person by {@code value} in similarity.
      * With a margin, the gallery-size threshold is taken for {@code strangerRateFactor} times the stranger rate: the
-     * margin, not the threshold, then keeps strangers unnamed (docs/quality.md, "Margin").
+     * margin, not the threshold, then keeps strangers unnamed (docs/quality.md, "... with and without a margin").
      */
     public record Margin(float value, double strangerRateFactor) {
     }
 
     /**
-     * docs/quality.md, "Margin" (LFW + CelebA, 1,101 enrolled, 472 strangers, 383 probes). dlib's ResNet crowds every
-     * similarity into 0.90–0.97, and a stranger's best and second-best people are close together: the gallery-size
-     * threshold alone named 1.27 % of strangers with 49.6 % true accepts; the threshold for 10 % of strangers (here the
-     * pair threshold) with a margin of 0.023 named 0.85 % with 52.7 % (chosen on these photos; chosen on one half of the
-     * people and applied to the other, the margin policy reached 58.8 % true accepts at 1.27 % strangers). For ArcFace a
-     * margin gained under a point of true accepts at any share of strangers (83.9 % against 83.6 % at ≤ 1 %), so it has none.
+     * docs/quality.md, "Identification by gallery size, with and without a margin" (LFW + CelebA, 1,101 enrolled, 472
+     * strangers, 383 probes). dlib's vectors lie in a narrow cone and a stranger's best and second-best people are about
+     * equally close: the gallery-size threshold alone named 1.27 % of strangers with 49.6 % true accepts; the threshold
+     * for 10 % of strangers (here the pair threshold) with a margin of 0.023, the smallest that kept strangers ≤ 1 %,
+     * named 0.85 % with 52.7 % (chosen on these photos; chosen on one half of the people and applied to the other, this
+     * policy reached 58.8 % at 1.27 %). It costs true accepts in small galleries (66.8 % against 75.0 % at 100 people,
+     * where the pair threshold names 0.42 % of strangers). For ArcFace a margin gained under a point of true accepts at
+     * any share of strangers (84.1 % against 83.6 % at ≤ 1 %), so it has none.
      */
     public static final Map<EmbeddingModel, Margin> CALIBRATED_MARGINS = Map.of(
             new EmbeddingModel(Recognizer.DLIB_RESNET_128, true), new Margin(0.023f, 10));
