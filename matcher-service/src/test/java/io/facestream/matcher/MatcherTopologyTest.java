@@ -411,9 +411,12 @@ class MatcherTopologyTest {
         driver.close();
         config = withMargins(MatcherConfig.CALIBRATED_MARGINS);
         driver = newDriver();
+        long graceId = 0;
         for (String[] person : new String[][] {{"ra", "Ada"}, {"rg", "Grace"}}) {
             embeddings.pipeInput(person[0], model(frame(person[0], Operation.REGISTER, person[1], null, person[1].equals("Ada") ? ada : grace), dlib));
-            assertThat(results.readValue().getError()).as(person[1] + " enrols").isNull();
+            MatchResult registered = results.readValue();
+            assertThat(registered.getError()).as(person[1] + " enrols").isNull();
+            graceId = registered.getRegisteredPersonId();
         }
         embeddings.pipeInput("m1", model(frame("m1", Operation.RECOGNIZE, null, null, between, nearAda), dlib));
         MatchResult margin = results.readValue();
@@ -422,6 +425,12 @@ class MatcherTopologyTest {
         assertThat(margin.getFaces().get(1).getPerson().getName()).as("0.99 against 0.94").isEqualTo("Ada");
         assertThat(margin.getThreshold()).isEqualTo(MatcherConfig.CALIBRATED_THRESHOLDS.get(EmbeddingModel.parse(dlib)));
         assertThat(margin.getThresholdReason()).contains("margin of 0.023 over the second-best person");
+
+        // Grace erased by another instance (her DELETE not here yet): she no longer stands in Ada's way.
+        new io.facestream.matcher.gallery.Erasures(redis, prefix).mark(graceId);
+        embeddings.pipeInput("m1e", model(frame("m1e", Operation.RECOGNIZE, null, null, between), dlib));
+        assertThat(results.readValue().getFaces().get(0).getPerson().getName()).as("the erased second-best is skipped").isEqualTo("Ada");
+        redis.del(prefix + "erased:" + graceId);   // she is back for the run without a margin (the gallery reloads from PostgreSQL)
 
         driver.close();
         config = withMargins(java.util.Map.of());   // FACESTREAM_MATCH_MARGIN=0
