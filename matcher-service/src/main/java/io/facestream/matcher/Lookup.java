@@ -54,10 +54,23 @@ final class Lookup {
         return similarity >= config.threshold(model);
     }
 
-    /** The threshold for naming a face out of this recognizer's gallery as it is now. */
+    /** The threshold (and margin) for naming a face out of this recognizer's gallery as it is now. */
     Threshold identification(String model) {
+        return identification(model, config.margin(model));
+    }
+
+    /**
+     * The threshold of {@link #known}: the gallery-size threshold for the stranger rate, without a margin. Registration
+     * refuses a face this close to someone even when another person is as close (the margin decides whom to name, not
+     * whether the face is someone's), and the looser threshold a margin comes with would refuse new people who merely
+     * resemble someone (at 1,000 dlib faces its pair threshold named 7 % of strangers).
+     */
+    Threshold knownThreshold(String model) {
+        return identification(model, null);
+    }
+
+    private Threshold identification(String model, MatcherConfig.Margin margin) {
         float pair = config.threshold(model);
-        MatcherConfig.Margin margin = config.margin(model);
         float by = margin == null ? 0 : margin.value();
         String with = margin == null ? "" : String.format(Locale.ROOT, "; and a margin of %s over the second-best person", margin.value());
         ImpostorTail tail = config.impostorTail(model);
@@ -117,14 +130,9 @@ final class Lookup {
                 ? best : null;
     }
 
-    /**
-     * The closest enrolled person if they are close enough to be named, else null; the margin is not asked: registration
-     * refuses a face that is as close to someone as naming needs, even when another person is as close (the margin decides
-     * whom to name, not whether the face is someone's).
-     */
+    /** The closest enrolled person if they are at or above {@link #knownThreshold} (registration's "already enrolled"), else null. */
     PersonMatch known(FaceEmbedding face) {
-        Threshold identification = identification(face.getModel());
-        Threshold threshold = new Threshold(identification.value(), 0, identification.reason());
+        Threshold threshold = knownThreshold(face.getModel());
         return named(closest(face, threshold), threshold);
     }
 
