@@ -38,6 +38,8 @@ import io.facestream.models.ModelStore;
  * <pre>
  * java -jar bench/target/bench-0.1.0-SNAPSHOT-exec.jar [--data DIR] [--pairs FILE --pair-images DIR]
  *      [--identities FILE --identity-images DIR] [--recognizers a,b] [--out docs/quality.md] [--json target/quality.json]
+ *      [--packs permissive,research [--flip on|off|both]] [--only detection,verification,identification,negatives,enrolment]
+ *      [--gallery-sizes 100,1000] [--embedding-cache DIR] [--face-finding N|off]
  * </pre>
  * {@code ... clusters [options]} measures clusters of unknown faces instead ({@link ClusterBench}, docs/clustering.md).
  * Without options it runs the standard suite over {@code ../shared/data}. {@code --pairs} takes
