@@ -35,7 +35,22 @@ final class FacePipeline {
 
     /** The embedding of the face nearest the image centre (the labelled one in LFW and CelebA), or null when none was found. */
     float[] embedding(Path image) {
-        return cache.computeIfAbsent(image, this::compute);
+        Path key = image.toAbsolutePath().normalize();
+        if (!cache.containsKey(key)) { // "no face" is kept as null, which computeIfAbsent would not store
+            cache.put(key, compute(key));
+        }
+        return cache.get(key);
+    }
+
+    /** Loads the vectors an earlier run stored for this detector × recognizer, and returns the store to save them in again. */
+    EmbeddingCache useCache(Path directory, String detector) throws java.io.IOException {
+        EmbeddingCache store = new EmbeddingCache(directory, detector, embedder.model());
+        store.loadInto(cache);
+        return store;
+    }
+
+    Map<Path, float[]> vectors() {
+        return cache;
     }
 
     private float[] compute(Path path) {

@@ -38,6 +38,8 @@ import io.facestream.models.ModelStore;
  * <pre>
  * java -jar bench/target/bench-0.1.0-SNAPSHOT-exec.jar [--data DIR] [--pairs FILE --pair-images DIR]
  *      [--identities FILE --identity-images DIR] [--recognizers a,b] [--out docs/quality.md] [--json target/quality.json]
+ *      [--packs permissive,research [--flip on|off|both]] [--only detection,verification,identification,negatives,enrolment]
+ *      [--gallery-sizes 100,1000] [--embedding-cache DIR] [--face-finding N|off]
  * </pre>
  * {@code ... clusters [options]} measures clusters of unknown faces instead ({@link ClusterBench}, docs/clustering.md).
  * Without options it runs the standard suite over {@code ../shared/data}. {@code --pairs} takes
@@ -103,6 +105,13 @@ public final class QualityBench {
                 scoreThresholds.put(kv[0].strip(), Float.parseFloat(kv[1].strip()));
             }
         }
+        // "--only identification,verification": just those parts (detection, verification, identification, negatives,
+        // enrolment); the calibration the identification tables need always runs. "--embedding-cache DIR": vectors kept between runs.
+        java.util.Set<String> only = options.containsKey("only") ? java.util.Set.of(options.get("only").split(","))
+                : java.util.Set.of("detection", "verification", "identification", "negatives", "enrolment");
+        Path embeddingCache = options.containsKey("embedding-cache") ? Path.of(options.get("embedding-cache")) : null;
+        // "--gallery-sizes 100,200,500,1000": the identification table's gallery sizes besides the largest (all enrolled).
+        int[] gallerySizes = java.util.Arrays.stream(options.getOrDefault("gallery-sizes", "100,1000").split(",")).mapToInt(Integer::parseInt).toArray();
         Path out = Path.of(options.getOrDefault("out", "docs/quality.md"));
         Path json = Path.of(options.getOrDefault("json", "target/quality.json"));
 
@@ -117,11 +126,13 @@ public final class QualityBench {
             String detectorLabel = detectorName + (scoreThresholds.containsKey(detectorName) ? "@" + settings.scoreThreshold() : "");
             try (io.facestream.face.PaddedRetry detector = known.create(models, settings)) {
                 CentralFaces faces = new CentralFaces(detector);
-                report.detection(detectorLabel + " (" + known.model(models.manifest()).licence() + ")",
+                if (only.contains("detection")) {
+                    report.detection(detectorLabel + " (" + known.model(models.manifest()).licence() + ")",
                         Detection.measure(detector, faces, data, json.getParent().resolve("bench-images").resolve(detectorName)));
+                }
                 // "--face-finding N": every Nth LFW photo (1: all; "off": none) through the three ways of finding faces (FaceFinding).
                 String faceFinding = options.getOrDefault("face-finding", "1");
-                if (!faceFinding.equals("off")) {
+                if (!faceFinding.equals("off") && only.contains("detection")) {
                     report.faceFinding(detectorLabel, FaceFinding.measure(detector, data, Integer.parseInt(faceFinding)));
                 }
                 // Flip rows only for the detectors named (all by default): flip doubles the embedding time of a run.
@@ -130,16 +141,21 @@ public final class QualityBench {
                         : packs.stream().filter(p -> p.detector().modelName().equals(detectorName)).map(p -> p.recognizer().modelName()).toList();
                 for (String name : detectorRecognizers) {
                     List<Boolean> recognizerFlips = packs.isEmpty() ? (flipRows ? flips : List.of(false))
+                            : options.containsKey("flip") ? flips // "--packs research --flip both": a pack's pair with and without flip
                             : packs.stream().filter(p -> p.detector().modelName().equals(detectorName) && p.recognizer().modelName().equals(name)).map(ModelPack::flip).toList();
                     for (boolean flip : recognizerFlips) {
                         Recognizer recognizer = Recognizer.byModelName(name);
                         try (FaceEmbedder embedder = OnnxFaceEmbedder.create(recognizer, models, flip)) {
                             FacePipeline pipeline = new FacePipeline(faces, embedder);
+                            EmbeddingCache cache = embeddingCache == null ? null : pipeline.useCache(embeddingCache, detectorLabel);
                             Map<String, Object> row = new LinkedHashMap<>();
                             row.put("detector", detectorLabel + " (" + known.model(models.manifest()).licence() + ")");
                             row.put("recognizer", embedder.model() + " (" + models.manifest().get(name).licence() + ")");
-                            for (PairSet set : pairSets) {
+                            for (PairSet set : only.contains("verification") ? pairSets : List.<PairSet>of()) {
                                 row.put(set.name(), Verification.run(pipeline, PairList.read(set.file(), set.images())));
+                            }
+                            if (cache != null) {
+                                cache.save(pipeline.vectors());
                             }
                             List<PairList.Labelled> all = new ArrayList<>();
                             for (IdentitySet set : identitySets) {
@@ -147,16 +163,27 @@ public final class QualityBench {
                             }
                             Calibration calibration = Calibration.run(pipeline, all, TARGET_FAR, STRICT_FAR);
                             row.put("calibration", calibration);
-                            for (IdentitySet set : identitySets) {
+                            for (IdentitySet set : only.contains("identification") ? identitySets : List.<IdentitySet>of()) {
                                 List<PairList.Labelled> labelled = PairList.identities(set.file(), set.images());
                                 row.put("identification " + set.name(), Identification.run(pipeline, labelled, calibration.threshold()));
                                 row.put("identification " + set.name() + ", strict", Identification.run(pipeline, labelled, calibration.strictThreshold()));
                             }
-                            row.put("identification by gallery size", GallerySize.run(pipeline, all, calibration));
-                            row.put("negative examples", Negatives.run(pipeline, all, calibration.strictThreshold()));
-                            row.put("enrolment", Enrolment.run(pipeline, PairList.identities(identitySets.get(1).file(), identitySets.get(1).images()),
-                                    calibration.strictThreshold()));
+                            if (only.contains("identification")) {
+                                GallerySize.Result sizes = GallerySize.run(pipeline, all, calibration, embedder.model(), gallerySizes);
+                                row.put("identification by gallery size", sizes.rows());
+                                row.put("margin trade-off", sizes.tradeOff());
+                            }
+                            if (only.contains("negatives")) {
+                                row.put("negative examples", Negatives.run(pipeline, all, calibration.strictThreshold()));
+                            }
+                            if (only.contains("enrolment")) {
+                                row.put("enrolment", Enrolment.run(pipeline, PairList.identities(identitySets.get(1).file(), identitySets.get(1).images()),
+                                        calibration.strictThreshold()));
+                            }
                             row.put("speed", Speed.of(pipeline));
+                            if (cache != null) {
+                                cache.save(pipeline.vectors());
+                            }
                             report.row(row);
                             System.out.println(new ObjectMapper().writeValueAsString(row));
                         }
@@ -320,93 +347,6 @@ public final class QualityBench {
                 }
             }
             return best;
-        }
-    }
-
-    /**
-     * Open-set identification as the matcher does it, at growing gallery sizes: one enrolment photo per person, the
-     * people with several photos first (their other photos are the probes), then people with one photo as distractors;
-     * every third single-photo person is never enrolled and probes as a stranger. Per policy: the share of strangers
-     * named as anyone, and of probes named as the right person. "fixed": the pair threshold (1 impostor pair in
-     * 10,000); "gallery size": {@link ImpostorTail#identification} with the measured tail for at most 1 % of strangers.
-     * The tail is measured on these same photos, so the gallery-size rows are in-sample for the impostor side.
-     */
-    record GallerySize(String policy, int gallery, int probes, int strangers, double threshold, double trueAccept, double strangersNamed) {
-
-        static final double STRANGER_RATE = 0.01;
-
-        static List<GallerySize> run(FacePipeline pipeline, List<PairList.Labelled> photos, Calibration calibration) {
-            Map<String, List<Path>> byIdentity = new LinkedHashMap<>();
-            photos.forEach(p -> byIdentity.computeIfAbsent(p.identity(), k -> new ArrayList<>()).add(p.image()));
-            List<String> ids = new ArrayList<>();
-            List<float[]> gallery = new ArrayList<>();
-            List<String> probeIds = new ArrayList<>();
-            List<float[]> probes = new ArrayList<>();
-            List<float[]> strangers = new ArrayList<>();
-            List<String> distractorIds = new ArrayList<>();
-            List<float[]> distractors = new ArrayList<>();
-            int single = 0;
-            for (var entry : byIdentity.entrySet()) {
-                List<Path> images = entry.getValue();
-                float[] first = pipeline.embedding(images.get(0));
-                if (images.size() == 1) {
-                    if (first != null) {
-                        if (single++ % 3 == 0) {
-                            strangers.add(first);
-                        } else {
-                            distractorIds.add(entry.getKey());
-                            distractors.add(first);
-                        }
-                    }
-                    continue;
-                }
-                if (first == null) {
-                    continue;
-                }
-                ids.add(entry.getKey());
-                gallery.add(first);
-                for (Path probe : images.subList(1, images.size())) {
-                    float[] v = pipeline.embedding(probe);
-                    if (v != null) {
-                        probeIds.add(entry.getKey());
-                        probes.add(v);
-                    }
-                }
-            }
-            ids.addAll(distractorIds);
-            gallery.addAll(distractors);
-            List<GallerySize> out = new ArrayList<>();
-            for (int size : new int[] {100, 1_000, gallery.size()}) {
-                int n = Math.min(size, gallery.size());
-                double scaled = calibration.tail().identification(calibration.strictThreshold(), STRANGER_RATE, n);
-                out.add(measure("fixed (pair FAR 1e-4)", calibration.strictThreshold(), n, ids, gallery, probeIds, probes, strangers));
-                out.add(measure("gallery size (≤ 1 % strangers)", scaled, n, ids, gallery, probeIds, probes, strangers));
-            }
-            return out;
-        }
-
-        private static GallerySize measure(String policy, double threshold, int n, List<String> ids, List<float[]> gallery,
-                                           List<String> probeIds, List<float[]> probes, List<float[]> strangers) {
-            List<float[]> enrolled = gallery.subList(0, n);
-            java.util.Set<String> enrolledIds = new java.util.HashSet<>(ids.subList(0, n));
-            int probeCount = 0, accepted = 0;
-            for (int p = 0; p < probes.size(); p++) {
-                if (!enrolledIds.contains(probeIds.get(p))) {
-                    continue;
-                }
-                probeCount++;
-                int best = Identification.best(enrolled, probes.get(p));
-                if (ids.get(best).equals(probeIds.get(p)) && Vectors.dot(probes.get(p), enrolled.get(best)) >= threshold) {
-                    accepted++;
-                }
-            }
-            int named = 0;
-            for (float[] stranger : strangers) {
-                int best = Identification.best(enrolled, stranger);
-                named += Vectors.dot(stranger, enrolled.get(best)) >= threshold ? 1 : 0;
-            }
-            return new GallerySize(policy, n, probeCount, strangers.size(), threshold, (double) accepted / Math.max(1, probeCount),
-                    (double) named / Math.max(1, strangers.size()));
         }
     }
 

@@ -84,12 +84,10 @@ public final class FrameMatcher {
             recentFaces.remember(face);
             FaceMatch.Builder answer = FaceMatch.newBuilder().setFace(face.getFace());
             if (threshold != null) {
-                PersonMatch best = lookup.best(face, threshold.value());
-                if (best != null) {
-                    answer.setBestSimilarity(best.getSimilarity());
-                    if (best.getSimilarity() >= threshold.value()) {
-                        answer.setPerson(best);
-                    }
+                Lookup.Closest closest = lookup.closest(face, threshold);
+                if (closest.best() != null) {
+                    answer.setBestSimilarity(closest.best().getSimilarity());
+                    answer.setPerson(Lookup.named(closest, threshold));
                 }
             }
             out.add(answer.build());

@@ -19,11 +19,19 @@ import io.facestream.schemas.Values;
  * per-pair false accepts add up: with 2,917 people enrolled the pair threshold named 22.8 % of strangers (issue 14).
  * So identification uses the threshold at which a stranger is named with at most the stranger rate (1 %) for the
  * gallery's current size, from the recognizer's impostor tail, and never less than the pair threshold.
+ *
+ * <p>A recognizer with a margin ({@link MatcherConfig#CALIBRATED_MARGINS}: dlib's ResNet) names a face only if its best
+ * person also beats the second-best person by the margin; its threshold is then taken for a looser stranger rate, since
+ * the margin is what keeps strangers unnamed (a stranger's best and second-best people tend to be equally close).
  */
 final class Lookup {
 
-    /** The threshold a face was named (or not) by, and why, for the answer. */
-    record Threshold(float value, String reason) {
+    /** The threshold a face was named (or not) by, the margin over the second-best person (0: none), and why, for the answer. */
+    record Threshold(float value, float margin, String reason) {
+    }
+
+    /** A face's closest enrolled person (null: nobody) and the similarity of the next, different person (-2: nobody). */
+    record Closest(PersonMatch best, float second) {
     }
 
     private final Galleries galleries;
@@ -46,47 +54,86 @@ final class Lookup {
         return similarity >= config.threshold(model);
     }
 
-    /** The threshold for naming a face out of this recognizer's gallery as it is now. */
+    /** The threshold (and margin) for naming a face out of this recognizer's gallery as it is now. */
     Threshold identification(String model) {
+        return identification(model, config.margin(model));
+    }
+
+    /**
+     * The threshold of {@link #known}: the gallery-size threshold for the stranger rate, without a margin. Registration
+     * refuses a face this close to someone even when another person is as close (the margin decides whom to name, not
+     * whether the face is someone's), and the looser threshold a margin comes with would refuse new people who merely
+     * resemble someone (at 1,000 dlib faces its pair threshold named 7 % of strangers).
+     */
+    Threshold knownThreshold(String model) {
+        return identification(model, null);
+    }
+
+    private Threshold identification(String model, MatcherConfig.Margin margin) {
         float pair = config.threshold(model);
+        float by = margin == null ? 0 : margin.value();
+        String with = margin == null ? "" : String.format(Locale.ROOT, "; and a margin of %s over the second-best person", margin.value());
         ImpostorTail tail = config.impostorTail(model);
         if (tail == null) {
-            return new Threshold(pair, config.strangerRate() > 0 ? "fixed: no impostor distribution measured for " + model
-                    : "fixed: FACESTREAM_MATCH_THRESHOLD or FACESTREAM_STRANGER_RATE=0");
+            return new Threshold(pair, by, (config.strangerRate() > 0 ? "fixed: no impostor distribution measured for " + model
+                    : "fixed: FACESTREAM_MATCH_THRESHOLD or FACESTREAM_STRANGER_RATE=0") + with);
         }
         long comparisons = gallery(model).comparisons();
-        double rate = config.strangerRate();
+        // With a margin, the threshold is taken for a looser rate (capped at one stranger in two); the margin keeps them to the rate.
+        double rate = margin == null ? config.strangerRate() : Math.min(0.5, config.strangerRate() * margin.strangerRateFactor());
         double scaled = tail.identification(pair, rate, comparisons);
         String strangers = String.format(Locale.ROOT, "at most %s %% of strangers named with %d faces enrolled", percent(rate), comparisons);
-        if (scaled == pair) {
-            return new Threshold(pair, "pair threshold (1 impostor pair in 10,000): " + strangers);
+        if (margin != null) {
+            with = String.format(Locale.ROOT, "; and a margin of %s over the second-best person (at most %s %% of strangers named with it)",
+                    margin.value(), percent(config.strangerRate()));
         }
-        return new Threshold((float) scaled, String.format(Locale.ROOT, "gallery size: %s (1 impostor pair in %,.0f)", strangers,
-                1 / ImpostorTail.pairRate(rate, comparisons)));
+        if (scaled == pair) {
+            return new Threshold(pair, by, "pair threshold (1 impostor pair in 10,000): " + strangers + with);
+        }
+        return new Threshold((float) scaled, by, String.format(Locale.ROOT, "gallery size: %s (1 impostor pair in %,.0f)", strangers,
+                1 / ImpostorTail.pairRate(rate, comparisons)) + with);
     }
 
     private static String percent(double rate) {
         return new java.math.BigDecimal(100 * rate).round(new java.math.MathContext(3)).stripTrailingZeros().toPlainString();
     }
 
-    /** The closest enrolled person, skipping anyone erased whose DELETE has not reached this instance yet and anyone the face is a negative example of. */
-    PersonMatch best(FaceEmbedding face, float threshold) {
+    /**
+     * The closest enrolled person and the next one, skipping anyone erased whose DELETE has not reached this instance yet
+     * and anyone the face is a negative example of. Erasures are checked (in Redis) only for people who decide the answer:
+     * the best one at or above the threshold, and the second when they alone keep the best from clearing the margin.
+     */
+    Closest closest(FaceEmbedding face, Threshold threshold) {
         Gallery gallery = gallery(face.getModel());
         float[] probe = Values.floats(face.getVector());
         float veto = pairThreshold(face.getModel());
-        PersonMatch best = gallery.best(probe, veto);
-        while (best != null && best.getSimilarity() >= threshold && erasures.erased(best.getPersonId())) {
-            gallery.remove(best.getPersonId());
-            best = gallery.best(probe, veto);
+        int wanted = threshold.margin() > 0 ? 2 : 1;
+        while (true) {
+            java.util.List<PersonMatch> top = gallery.best(probe, veto, wanted);
+            PersonMatch best = top.isEmpty() ? null : top.get(0);
+            PersonMatch next = top.size() > 1 ? top.get(1) : null;
+            if (best != null && best.getSimilarity() >= threshold.value() && erasures.erased(best.getPersonId())) {
+                gallery.remove(best.getPersonId());
+            } else if (best != null && next != null && best.getSimilarity() >= threshold.value()
+                    && best.getSimilarity() - next.getSimilarity() < threshold.margin() && erasures.erased(next.getPersonId())) {
+                gallery.remove(next.getPersonId());
+            } else {
+                return new Closest(best, next == null ? -2f : next.getSimilarity());
+            }
         }
-        return best;
     }
 
-    /** The closest enrolled person if they are close enough to be named, else null. */
+    /** The person the face is named, or null: the best at or above the threshold and ahead of the next person by the margin. */
+    static PersonMatch named(Closest closest, Threshold threshold) {
+        PersonMatch best = closest.best();
+        return best != null && best.getSimilarity() >= threshold.value() && best.getSimilarity() - closest.second() >= threshold.margin()
+                ? best : null;
+    }
+
+    /** The closest enrolled person if they are at or above {@link #knownThreshold} (registration's "already enrolled"), else null. */
     PersonMatch known(FaceEmbedding face) {
-        float threshold = identification(face.getModel()).value();
-        PersonMatch best = best(face, threshold);
-        return best != null && best.getSimilarity() >= threshold ? best : null;
+        Threshold threshold = knownThreshold(face.getModel());
+        return named(closest(face, threshold), threshold);
     }
 
     /** The probe against one person; null if they were erased or have no face in this recognizer's gallery. */

@@ -81,7 +81,7 @@ final class PeopleWriter {
         PersonMatch existing = lookup.known(face);
         if (existing != null) {
             if (!frame.getHeader().getSamePerson()) {
-                Lookup.Threshold threshold = lookup.identification(face.getModel());
+                Lookup.Threshold threshold = lookup.knownThreshold(face.getModel());
                 result.setExistingPersonId(existing.getPersonId()).setThreshold(threshold.value()).setThresholdReason(threshold.reason())
                         .setFaces(List.of(matched(face, existing)));
                 return Outcome.failed(result, ErrorCode.ALREADY_ENROLLED, "the face matches " + existing.getName() + " (person "

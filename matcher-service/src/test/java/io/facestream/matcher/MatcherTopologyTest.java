@@ -395,6 +395,64 @@ class MatcherTopologyTest {
         assertThat(results.readValue().getFaces().get(0).getPerson().getName()).isEqualTo("Look Alike");
     }
 
+    /**
+     * docs/quality.md, "Margin": with dlib's ResNet a face is named only if its best person beats the second-best by the
+     * calibrated margin (0.023). Two enrolled people 0.88 similar (under the pair threshold 0.944, so both enrol) and a
+     * face between them, 0.975 to Ada and 0.965 to Grace: above the threshold for both, 0.01 apart.
+     */
+    @Test
+    void aFaceBetweenTwoClosePeopleIsNotNamedWithTheMarginButIsWithout() {
+        String dlib = "dlib-resnet-128+flip";
+        double theta = Math.acos(0.975) + Math.acos(0.965);
+        float[] ada = unit(1, 0, 0), grace = unit((float) Math.cos(theta), (float) Math.sin(theta), 0);
+        float[] between = unit(0.975f, (float) Math.sin(Math.acos(0.975)), 0);
+        float[] nearAda = unit(0.99f, (float) Math.sin(Math.acos(0.99)), 0);   // 0.99 to Ada, 0.94 to Grace: a clear lead
+
+        driver.close();
+        config = withMargins(MatcherConfig.CALIBRATED_MARGINS);
+        driver = newDriver();
+        long graceId = 0;
+        for (String[] person : new String[][] {{"ra", "Ada"}, {"rg", "Grace"}}) {
+            embeddings.pipeInput(person[0], model(frame(person[0], Operation.REGISTER, person[1], null, person[1].equals("Ada") ? ada : grace), dlib));
+            MatchResult registered = results.readValue();
+            assertThat(registered.getError()).as(person[1] + " enrols").isNull();
+            graceId = registered.getRegisteredPersonId();
+        }
+        embeddings.pipeInput("m1", model(frame("m1", Operation.RECOGNIZE, null, null, between, nearAda), dlib));
+        MatchResult margin = results.readValue();
+        assertThat(margin.getFaces().get(0).getBestSimilarity()).isCloseTo(0.975f, org.assertj.core.api.Assertions.within(0.001f));
+        assertThat(margin.getFaces().get(0).getPerson()).as("0.975 against 0.965: within the margin").isNull();
+        assertThat(margin.getFaces().get(1).getPerson().getName()).as("0.99 against 0.94").isEqualTo("Ada");
+        assertThat(margin.getThreshold()).isEqualTo(MatcherConfig.CALIBRATED_THRESHOLDS.get(EmbeddingModel.parse(dlib)));
+        assertThat(margin.getThresholdReason()).contains("margin of 0.023 over the second-best person");
+
+        // Grace erased by another instance (her DELETE not here yet): she no longer stands in Ada's way.
+        new io.facestream.matcher.gallery.Erasures(redis, prefix).mark(graceId);
+        embeddings.pipeInput("m1e", model(frame("m1e", Operation.RECOGNIZE, null, null, between), dlib));
+        assertThat(results.readValue().getFaces().get(0).getPerson().getName()).as("the erased second-best is skipped").isEqualTo("Ada");
+        redis.del(prefix + "erased:" + graceId);   // she is back for the run without a margin (the gallery reloads from PostgreSQL)
+
+        driver.close();
+        config = withMargins(java.util.Map.of());   // FACESTREAM_MATCH_MARGIN=0
+        driver = newDriver();
+        embeddings.pipeInput("m2", model(frame("m2", Operation.RECOGNIZE, null, null, between), dlib));
+        MatchResult without = results.readValue();
+        assertThat(without.getFaces().get(0).getPerson().getName()).as("named by the threshold alone").isEqualTo("Ada");
+        assertThat(without.getThresholdReason()).doesNotContain("margin");
+    }
+
+    private static EmbeddedFrame model(EmbeddedFrame frame, String model) {
+        frame.getFaces().forEach(face -> face.setModel(model));
+        return frame;
+    }
+
+    private MatcherConfig withMargins(java.util.Map<EmbeddingModel, MatcherConfig.Margin> margins) {
+        return new MatcherConfig(config.bootstrapServers(), config.applicationId(), 1, config.databaseUrl(), config.databaseUser(),
+                config.databasePassword(), config.databaseSchema(), config.redisUrl(), config.redisPrefix(), config.recentFaceSeconds(),
+                MatcherConfig.CALIBRATED_THRESHOLDS, io.facestream.matcher.tracking.TrackerSettings.defaults(), null,
+                MatcherConfig.DEFAULT_STRANGER_RATE, margins);
+    }
+
     @Test
     void aNegativeExampleStopsTheFalseMatchItTargetsAndNoOther() {
         long ada = register("r1", "Ada", unit(1, 0, 0));

@@ -146,19 +146,32 @@ public final class Gallery {
 
     /**
      * The most similar person, skipping anyone with a negative example ("not this person") at least {@code veto} similar
-     * to the probe; null when there is nobody else. The search widens (1, 4, 16, ... people) only while the best ones
-     * are vetoed, so negatives cost nothing when they do not apply.
+     * to the probe; null when there is nobody else.
      */
     public PersonMatch best(float[] probe, float veto) {
-        for (int k = 1; ; k *= 4) {
+        List<PersonMatch> best = best(probe, veto, 1);
+        return best.isEmpty() ? null : best.get(0);
+    }
+
+    /**
+     * The {@code n} most similar people (fewer if there are not so many), most similar first, skipping anyone with a
+     * negative example at least {@code veto} similar to the probe. The search widens (n, 4n, 16n, ... people) only while
+     * vetoed people fill the top, so negatives cost nothing when they do not apply.
+     */
+    public List<PersonMatch> best(float[] probe, float veto, int n) {
+        for (int k = n; ; k *= 4) {
             List<PersonMatch> top = top(probe, k);
+            List<PersonMatch> kept = new ArrayList<>(n);
             for (PersonMatch match : top) {
                 if (!vetoed(match.getPersonId(), probe, veto)) {
-                    return match;
+                    kept.add(match);
+                    if (kept.size() == n) {
+                        return kept;
+                    }
                 }
             }
             if (top.size() < k) {
-                return null;
+                return kept;
             }
         }
     }

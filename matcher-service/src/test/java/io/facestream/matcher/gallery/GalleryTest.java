@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 
 import io.facestream.schemas.PersonChange;
 import io.facestream.schemas.PersonChangeKind;
+import io.facestream.schemas.PersonMatch;
 import io.facestream.schemas.Values;
 
 class GalleryTest {
@@ -38,6 +39,19 @@ class GalleryTest {
         // mean of (1,0,0) and (0,1,0), normalised: (0.707, 0.707, 0)
         assertThat(template.best(probe).getSimilarity()).isCloseTo(0.7071f, org.assertj.core.data.Offset.offset(1e-4f));
         assertThat(template.compare(1, unit(1, 1, 0)).getSimilarity()).isCloseTo(1f, org.assertj.core.data.Offset.offset(1e-5f));
+    }
+
+    @Test
+    void theBestPeopleAreDistinctAndSkipThoseTheProbeIsANegativeExampleOf() {
+        Gallery gallery = new Gallery("m", Gallery.Matching.BEST_OF);
+        gallery.apply(person(1, unit(1, 0, 0), unit(0.99f, 0.1f, 0)));   // two faces near the probe: one person
+        gallery.put(2, "p2", new float[][] {unit(0.9f, 0.3f, 0)}, new float[][] {unit(1, 0.05f, 0)});   // "not p2" is the probe's twin
+        gallery.apply(person(3, unit(0.8f, 0.6f, 0)));
+        float[] probe = unit(1, 0.05f, 0);
+
+        assertThat(gallery.best(probe, 2f, 2)).extracting(PersonMatch::getPersonId).as("no veto").containsExactly(1L, 2L);
+        assertThat(gallery.best(probe, 0.9f, 2)).extracting(PersonMatch::getPersonId).as("p2 vetoed").containsExactly(1L, 3L);
+        assertThat(gallery.best(probe, 0.9f, 5)).extracting(PersonMatch::getPersonId).as("fewer than asked").containsExactly(1L, 3L);
     }
 
     @Test
