@@ -38,7 +38,7 @@ public final class FrameMatcher {
     /** @param dataSource the people tables, which the matcher owns (its Flyway migrations, {@link MatcherService#migrate}) */
     public FrameMatcher(DataSource dataSource, Galleries galleries, PersonRepository repository, GalleryCache cache, RecentFaces recentFaces,
                         Erasures erasures, MatcherConfig config) {
-        this.lookup = new Lookup(galleries, erasures, config);
+        this.lookup = new Lookup(galleries::of, erasures, config);
         this.recentFaces = recentFaces;
         this.people = new PeopleWriter(galleries, repository, cache, recentFaces, erasures, lookup, config.recentFaceSeconds());
         this.directory = new PeopleReader(dataSource);

@@ -1,6 +1,7 @@
 package io.facestream.matcher;
 
 import java.util.Locale;
+import java.util.function.Function;
 
 import io.facestream.face.ImpostorTail;
 import io.facestream.matcher.gallery.Erasures;
@@ -24,21 +25,22 @@ import io.facestream.schemas.Values;
  * person also beats the second-best person by the margin; its threshold is then taken for a looser stranger rate, since
  * the margin is what keeps strangers unnamed (a stranger's best and second-best people tend to be equally close).
  */
-final class Lookup {
+public final class Lookup {
 
     /** The threshold a face was named (or not) by, the margin over the second-best person (0: none), and why, for the answer. */
-    record Threshold(float value, float margin, String reason) {
+    public record Threshold(float value, float margin, String reason) {
     }
 
     /** A face's closest enrolled person (null: nobody) and the similarity of the next, different person (-2: nobody). */
-    record Closest(PersonMatch best, float second) {
+    public record Closest(PersonMatch best, float second) {
     }
 
-    private final Galleries galleries;
+    private final Function<String, Gallery> galleries;
     private final Erasures erasures;
     private final MatcherConfig config;
 
-    Lookup(Galleries galleries, Erasures erasures, MatcherConfig config) {
+    /** @param galleries each recognizer's gallery (the matcher's {@link Galleries}, or a replay's read-only snapshot) */
+    public Lookup(Function<String, Gallery> galleries, Erasures erasures, MatcherConfig config) {
         this.galleries = galleries;
         this.erasures = erasures;
         this.config = config;
@@ -55,7 +57,7 @@ final class Lookup {
     }
 
     /** The threshold (and margin) for naming a face out of this recognizer's gallery as it is now. */
-    Threshold identification(String model) {
+    public Threshold identification(String model) {
         return identification(model, config.margin(model));
     }
 
@@ -103,7 +105,7 @@ final class Lookup {
      * and anyone the face is a negative example of. Erasures are checked (in Redis) only for people who decide the answer:
      * the best one at or above the threshold, and the second when they alone keep the best from clearing the margin.
      */
-    Closest closest(FaceEmbedding face, Threshold threshold) {
+    public Closest closest(FaceEmbedding face, Threshold threshold) {
         Gallery gallery = gallery(face.getModel());
         float[] probe = Values.floats(face.getVector());
         float veto = pairThreshold(face.getModel());
@@ -124,7 +126,7 @@ final class Lookup {
     }
 
     /** The person the face is named, or null: the best at or above the threshold and ahead of the next person by the margin. */
-    static PersonMatch named(Closest closest, Threshold threshold) {
+    public static PersonMatch named(Closest closest, Threshold threshold) {
         PersonMatch best = closest.best();
         return best != null && best.getSimilarity() >= threshold.value() && best.getSimilarity() - closest.second() >= threshold.margin()
                 ? best : null;
@@ -142,7 +144,7 @@ final class Lookup {
     }
 
     Gallery gallery(String model) {
-        Gallery gallery = galleries.of(model);
+        Gallery gallery = galleries.apply(model);
         if (gallery == null) {
             throw new IllegalStateException("no gallery for recognizer " + model + "; known: " + config.thresholds().keySet());
         }

@@ -103,7 +103,7 @@ public final class FrameReplay {
                 }
             }
             TimelineBuilder builder = new TimelineBuilder();
-            try (ReplayStages stages = new ReplayStages(detector, chosen.enrolmentRules(), embedder, gallery, people.threshold(embedder.model()))) {
+            try (ReplayStages stages = new ReplayStages(detector, chosen.enrolmentRules(), embedder, people.lookup(gallery))) {
                 replay(range, request, stages, new FaceTracking(FaceTracking.replaySettings()), builder, total, listener, stop);
             } catch (ReplayException | IllegalStateException e) {
                 throw e;

@@ -9,6 +9,7 @@ import java.util.List;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 
+import io.facestream.matcher.Lookup;
 import io.facestream.matcher.MatcherConfig;
 import io.facestream.matcher.gallery.Erasures;
 import io.facestream.matcher.gallery.Gallery;
@@ -74,8 +75,9 @@ public final class PeopleAccess implements AutoCloseable {
         return gallery;
     }
 
-    public float threshold(String model) {
-        return config.threshold(model);
+    /** The live matcher's match rule over a snapshot from {@link #gallery}, with the same erasure marks. */
+    public Lookup lookup(Gallery snapshot) {
+        return new Lookup(model -> model.equals(snapshot.model()) ? snapshot : null, erasures, config);
     }
 
     @Override

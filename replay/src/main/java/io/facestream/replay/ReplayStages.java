@@ -8,21 +8,20 @@ import io.facestream.embedder.FrameEmbedder;
 import io.facestream.face.FaceDetector;
 import io.facestream.face.FaceEmbedder;
 import io.facestream.face.FaceQuality;
-import io.facestream.matcher.gallery.Gallery;
+import io.facestream.matcher.Lookup;
 import io.facestream.schemas.DetectedFrame;
 import io.facestream.schemas.EmbeddedFrame;
 import io.facestream.schemas.FaceEmbedding;
 import io.facestream.schemas.FaceMatch;
 import io.facestream.schemas.Frame;
 import io.facestream.schemas.MatchResult;
-import io.facestream.schemas.PersonMatch;
-import io.facestream.schemas.Values;
 
 /**
  * The pipeline's per-frame stages in one thread: the detector service's {@link FrameDetector}, the embedder's
  * {@link FrameEmbedder}, then a match against a gallery snapshot. The live matcher's {@code FrameMatcher} is not used:
  * it also remembers every face in Redis for enrolment and handles people operations, and a replay must do neither.
- * The match rule is the same (closest person, named at or above the recognizer's calibrated threshold).
+ * The match rule is the live matcher's own {@link Lookup} (the gallery-size threshold, the margin over the second-best
+ * person, negative examples, erasure marks), on the replay's snapshot of the gallery.
  */
 public final class ReplayStages implements AutoCloseable {
 
@@ -34,16 +33,14 @@ public final class ReplayStages implements AutoCloseable {
     private final FaceEmbedder embedder;
     private final FrameDetector detect;
     private final FrameEmbedder embed;
-    private final Gallery gallery;
-    private final float threshold;
+    private final Lookup lookup;
 
-    public ReplayStages(FaceDetector detector, FaceQuality.Rules rules, FaceEmbedder embedder, Gallery gallery, float threshold) {
+    public ReplayStages(FaceDetector detector, FaceQuality.Rules rules, FaceEmbedder embedder, Lookup lookup) {
         this.detector = detector;
         this.embedder = embedder;
         this.detect = new FrameDetector(detector, rules);
         this.embed = new FrameEmbedder(embedder);
-        this.gallery = gallery;
-        this.threshold = threshold;
+        this.lookup = lookup;
     }
 
     public String model() {
@@ -54,16 +51,18 @@ public final class ReplayStages implements AutoCloseable {
         DetectedFrame detected = detect.detect(frame);
         EmbeddedFrame embedded = embed.embed(detected);
         MatchResult.Builder result = MatchResult.newBuilder().setHeader(embedded.getHeader()).setImageWidth(embedded.getImageWidth())
-                .setImageHeight(embedded.getImageHeight()).setError(embedded.getError()).setThreshold(threshold);
+                .setImageHeight(embedded.getImageHeight()).setError(embedded.getError());
+        Lookup.Threshold threshold = embedded.getFaces().isEmpty() ? null : lookup.identification(embedded.getFaces().get(0).getModel());
+        if (threshold != null) {
+            result.setThreshold(threshold.value()).setThresholdReason(threshold.reason());
+        }
         List<FaceMatch> faces = new ArrayList<>(embedded.getFaces().size());
         for (FaceEmbedding face : embedded.getFaces()) {
             FaceMatch.Builder answer = FaceMatch.newBuilder().setFace(face.getFace());
-            PersonMatch best = gallery.best(Values.floats(face.getVector()));
-            if (best != null) {
-                answer.setBestSimilarity(best.getSimilarity());
-                if (best.getSimilarity() >= threshold) {
-                    answer.setPerson(best);
-                }
+            Lookup.Closest closest = lookup.closest(face, threshold);
+            if (closest.best() != null) {
+                answer.setBestSimilarity(closest.best().getSimilarity());
+                answer.setPerson(Lookup.named(closest, threshold));
             }
             faces.add(answer.build());
         }

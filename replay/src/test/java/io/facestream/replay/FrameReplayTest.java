@@ -180,6 +180,23 @@ class FrameReplayTest {
 
     @Test
     @Order(4)
+    void aNegativeExampleKeepsThePersonUnnamedAsTheLiveMatcherWould(@TempDir Path dir) throws Exception {
+        // "This is not Person A", said of the very photo the lobby and door cameras recorded: the replay names faces by the
+        // live matcher's rule (Lookup), which skips a person for a face this close to one of their negatives.
+        long negative = fixture.addNegative(personA, TestPhotos.bytes(TestPhotos.A2));
+        try {
+            TimelineReport report = replay(range(Set.of(), Set.of()), dir.resolve("r"));
+            assertThat(report.people()).extracting(TimelineReport.PersonTimeline::personId).containsExactly(personB);
+            assertThat(report.unknownTracks()).isNotEmpty();
+        } finally {
+            fixture.removeNegative(personA, negative);
+        }
+        assertThat(replay(range(Set.of(), Set.of()), dir.resolve("after")).people()).extracting(TimelineReport.PersonTimeline::personId)
+                .containsExactly(personA, personB);
+    }
+
+    @Test
+    @Order(5)
     void badInputIsRefusedWithTheReasonAndNothingWritten(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("never");
         assertThatThrownBy(() -> ReplayRequest.of(T0, T0, null, null)).hasMessageContaining("empty");
@@ -203,7 +220,7 @@ class FrameReplayTest {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void aReplayStoppedMidwayLeavesNoReportAndARerunWritesItWhole(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("report");
         // Stopped once the frames were counted and the models loaded: as Ctrl-C or DELETE /api/replays/{id} do.
@@ -225,7 +242,7 @@ class FrameReplayTest {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void replaysJoinNoConsumerGroupAndProduceNothing() throws Exception {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", fixture.bootstrap()))) {
             assertThat(admin.listConsumerGroups().all().get()).isEmpty();
@@ -234,7 +251,7 @@ class FrameReplayTest {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void aRangeWhoseFramesHaveExpiredIsRefused() throws Exception {
         // The operator shortens the frames' retention to an hour: the broker deletes the footage of two hours ago.
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", fixture.bootstrap()))) {

@@ -33,6 +33,7 @@ import io.facestream.matcher.MatcherService;
 import io.facestream.matcher.gallery.PersonRepository;
 import io.facestream.models.ModelStore;
 import io.facestream.schemas.EmbeddedFrame;
+import io.facestream.schemas.FaceEmbedding;
 import io.facestream.schemas.Frame;
 import io.facestream.schemas.FrameHeader;
 import io.facestream.schemas.Operation;
@@ -114,17 +115,34 @@ final class ReplayFixture implements AutoCloseable {
 
     /** Enrols a person from a photo with one face, through the models and the matcher's repository. */
     long enrol(String name, byte[] photo) throws Exception {
+        String frameId = "enrol-" + name;
+        FaceEmbedding face = embedOne(frameId, photo);
+        return new PersonRepository(writer).register(frameId, name, face.getModel(), Values.floats(face.getVector())).person().getPersonId();
+    }
+
+    /** Stores the photo's face as a negative example of the person ("this is not them"), as the matcher's people writer does. */
+    long addNegative(long personId, byte[] photo) throws Exception {
+        String frameId = "negative-" + personId + "-" + java.util.UUID.randomUUID();
+        FaceEmbedding face = embedOne(frameId, photo);
+        return new PersonRepository(writer).addNegative(frameId, personId, face.getModel(), Values.floats(face.getVector())).orElseThrow().storedFaceId();
+    }
+
+    void removeNegative(long personId, long negativeId) {
+        new PersonRepository(writer).removeNegative(personId, negativeId).orElseThrow();
+    }
+
+    /** The single face of a photo, embedded through the models. */
+    private FaceEmbedding embedOne(String frameId, byte[] photo) throws Exception {
         Detector chosen = environment.detector().detector();
         try (FaceDetector detector = chosen.create(models, chosen.defaultSettings());
              FaceEmbedder embedder = OnnxFaceEmbedder.create(Recognizer.byModelName(environment.embedder().recognizer()), models,
                      environment.embedder().flip())) {
-            Frame frame = frame("enrol-" + name, SourceKind.REQUEST, Operation.REGISTER, 0, Instant.now(), photo);
+            Frame frame = frame(frameId, SourceKind.REQUEST, Operation.REGISTER, 0, Instant.now(), photo);
             EmbeddedFrame embedded = new FrameEmbedder(embedder).embed(new FrameDetector(detector, chosen.enrolmentRules()).detect(frame));
             if (embedded.getFaces().size() != 1) {
-                throw new IllegalStateException(name + "'s photo has " + embedded.getFaces().size() + " faces");
+                throw new IllegalStateException(frameId + ": the photo has " + embedded.getFaces().size() + " faces");
             }
-            return new PersonRepository(writer).register(frame.getHeader().getId(), name, embedder.model(),
-                    Values.floats(embedded.getFaces().get(0).getVector())).person().getPersonId();
+            return embedded.getFaces().get(0);
         }
     }
 
