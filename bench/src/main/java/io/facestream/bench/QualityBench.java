@@ -48,6 +48,20 @@ import io.facestream.models.ModelStore;
  */
 public final class QualityBench {
 
+    static final String USAGE = """
+            usage: java -jar bench/target/bench-0.1.0-SNAPSHOT-exec.jar [--data DIR] [--pairs FILE --pair-images DIR]
+                   [--identities FILE --identity-images DIR] [--recognizers a,b] [--detectors a,b] [--out docs/quality.md]
+                   [--json target/quality.json] [--packs permissive,research [--flip on|off|both]] [--flip-detectors a,b]
+                   [--only detection,verification,identification,negatives,enrolment] [--gallery-sizes 100,1000]
+                   [--embedding-cache DIR] [--face-finding N|off] [--score-threshold detector=value,...]
+                   ... performance [options]   (docs/performance.md; performance --help)
+                   ... clusters [options]      (docs/clustering.md)
+            Recognition quality of the detector x recognizer combinations over ../shared/data (docs/quality.md).""";
+
+    private static final java.util.Set<String> OPTIONS = java.util.Set.of("data", "pairs", "pair-images", "identities", "identity-images",
+            "recognizers", "detectors", "packs", "flip", "flip-detectors", "score-threshold", "only", "embedding-cache", "gallery-sizes",
+            "out", "json", "face-finding");
+
     /** Issue 3's acceptance rule: at most one impostor pair in a thousand is accepted. */
     static final double TARGET_FAR = 1e-3;
     /** A stricter point: per-pair false accepts add up over a gallery, so open-set use wants fewer. */
@@ -64,9 +78,20 @@ public final class QualityBench {
             ClusterBench.main(java.util.Arrays.copyOfRange(args, 1, args.length));
             return;
         }
+        if (java.util.Arrays.asList(args).contains("--help") || java.util.Arrays.asList(args).contains("-h")) {
+            System.out.println(USAGE);
+            return;
+        }
         Map<String, String> options = new HashMap<>();
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            options.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+        for (int i = 0; i < args.length; i += 2) {
+            String name = args[i].replaceFirst("^--", "");
+            // A stray or misspelt option would otherwise start the whole bench (tens of minutes) with it ignored.
+            if (!args[i].startsWith("--") || !OPTIONS.contains(name) || i + 1 >= args.length) {
+                System.err.println("bench: " + (i + 1 >= args.length && OPTIONS.contains(name) ? "no value for " + args[i] : "unknown option " + args[i]));
+                System.err.println(USAGE);
+                System.exit(2);
+            }
+            options.put(name, args[i + 1]);
         }
         Path data = Path.of(options.getOrDefault("data", "../shared/data")).toAbsolutePath().normalize();
         List<PairSet> pairSets = new ArrayList<>(List.of(
