@@ -1,16 +1,21 @@
 package io.facestream.detector;
 
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
 import org.opencv.core.Mat;
 
+import io.facestream.face.AlignmentTemplate;
 import io.facestream.face.Face;
+import io.facestream.face.FaceAligner;
 import io.facestream.face.FaceDetector;
 import io.facestream.face.FaceQuality;
 import io.facestream.face.ImageDecodeException;
 import io.facestream.face.Images;
+import io.facestream.face.Recognizer;
+import io.facestream.schemas.AlignedFaces;
 import io.facestream.schemas.Box;
 import io.facestream.schemas.DetectedFace;
 import io.facestream.schemas.DetectedFrame;
@@ -21,15 +26,37 @@ import io.facestream.schemas.ErrorCode;
 import io.facestream.schemas.Operations;
 import io.facestream.schemas.Values;
 
-/** Finds the faces of one frame, and judges each one's fitness for enrolment where the pixels are. */
+/**
+ * Finds the faces of one frame, judges each one's fitness for enrolment and aligns each for the recognizer, where the
+ * pixels are: the embedder then embeds the aligned faces and never decodes the image a second time.
+ */
 public final class FrameDetector {
+
+    /**
+     * Most bytes of aligned faces a frame carries instead of its image: 1 MiB, 15 faces for dlib's ResNet (150×150×3 =
+     * 67,500 bytes each) or 27 for ArcFace (112×112×3 = 37,632). Over it the image goes on as before and the embedder
+     * decodes it. The record must stay under the topic's {@code Topics.MAX_IMAGE_MESSAGE_BYTES} (4 MiB) with each face's
+     * box, landmarks and quality (a few hundred bytes) beside it; and a frame with that many faces is a group photo or a
+     * crowd, whose image the gateway has already shrunk to at most 900 KB (README "Large photos"): past about 1 MB the
+     * chips would move more bytes through every broker hop than the image whose second decode they save.
+     */
+    public static final int CHIP_BUDGET_BYTES = 1 << 20;
 
     private final FaceDetector detector;
     private final FaceQuality.Rules rules;
+    private final Recognizer alignFor;
+    private final int chipBudgetBytes;
 
-    public FrameDetector(FaceDetector detector, FaceQuality.Rules rules) {
+    /** @param alignFor the recognizer the embedders run (the deployment's, {@code ModelPack#recognizer(String)}) */
+    public FrameDetector(FaceDetector detector, FaceQuality.Rules rules, Recognizer alignFor) {
+        this(detector, rules, alignFor, CHIP_BUDGET_BYTES);
+    }
+
+    public FrameDetector(FaceDetector detector, FaceQuality.Rules rules, Recognizer alignFor, int chipBudgetBytes) {
         this.detector = detector;
         this.rules = rules;
+        this.alignFor = alignFor;
+        this.chipBudgetBytes = chipBudgetBytes;
     }
 
     public DetectedFrame detect(Frame frame) {
@@ -47,11 +74,34 @@ public final class FrameDetector {
             return out.setError(ErrorCode.INVALID_IMAGE.error(e.getMessage())).build();
         }
         try {
-            List<DetectedFace> faces = detector.detect(image).stream().map(face -> toRecord(face, FaceQuality.assess(image, face, rules))).toList();
-            return out.setImage(ByteBuffer.wrap(bytes)).setImageWidth(image.cols()).setImageHeight(image.rows()).setFaces(faces).build();
+            List<Face> found = detector.detect(image);
+            List<DetectedFace> faces = found.stream().map(face -> toRecord(face, FaceQuality.assess(image, face, rules))).toList();
+            out.setImageWidth(image.cols()).setImageHeight(image.rows()).setFaces(faces);
+            AlignedFaces aligned = align(image, found);
+            return aligned != null ? out.setAligned(aligned).build() : out.setImage(ByteBuffer.wrap(bytes)).build();
         } finally {
             image.release();
         }
+    }
+
+    /** Every face warped to the recognizer's template, as the embedder would warp it from the same image; null over the budget. */
+    private AlignedFaces align(Mat image, List<Face> faces) {
+        AlignmentTemplate template = alignFor.template();
+        long bytes = (long) faces.size() * template.width() * template.height() * 3;
+        if (bytes > chipBudgetBytes) {
+            return null;
+        }
+        List<ByteBuffer> chips = new ArrayList<>(faces.size());
+        for (Face face : faces) {
+            Mat chip = FaceAligner.align(image, face.landmarks(), template);
+            try {
+                chips.add(ByteBuffer.wrap(Images.bgrBytes(chip)));
+            } finally {
+                chip.release();
+            }
+        }
+        return AlignedFaces.newBuilder().setRecognizer(alignFor.modelName()).setWidth(template.width()).setHeight(template.height())
+                .setChips(chips).build();
     }
 
     static DetectedFace toRecord(Face face, FaceQuality quality) {

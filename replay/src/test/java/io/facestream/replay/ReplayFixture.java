@@ -119,7 +119,7 @@ final class ReplayFixture implements AutoCloseable {
              FaceEmbedder embedder = OnnxFaceEmbedder.create(Recognizer.byModelName(environment.embedder().recognizer()), models,
                      environment.embedder().flip())) {
             Frame frame = frame("enrol-" + name, SourceKind.REQUEST, Operation.REGISTER, 0, Instant.now(), photo);
-            EmbeddedFrame embedded = new FrameEmbedder(embedder).embed(new FrameDetector(detector, chosen.enrolmentRules()).detect(frame));
+            EmbeddedFrame embedded = new FrameEmbedder(embedder).embed(new FrameDetector(detector, chosen.enrolmentRules(), embedder.recognizer()).detect(frame));
             if (embedded.getFaces().size() != 1) {
                 throw new IllegalStateException(name + "'s photo has " + embedded.getFaces().size() + " faces");
             }
