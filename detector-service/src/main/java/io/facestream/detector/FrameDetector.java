@@ -35,10 +35,13 @@ public final class FrameDetector {
     /**
      * Most bytes of aligned faces a frame carries instead of its image: 1 MiB, 15 faces for dlib's ResNet (150×150×3 =
      * 67,500 bytes each) or 27 for ArcFace (112×112×3 = 37,632). Over it the image goes on as before and the embedder
-     * decodes it. The record must stay under the topic's {@code Topics.MAX_IMAGE_MESSAGE_BYTES} (4 MiB) with each face's
-     * box, landmarks and quality (a few hundred bytes) beside it; and a frame with that many faces is a group photo or a
-     * crowd, whose image the gateway has already shrunk to at most 900 KB (README "Large photos"): past about 1 MB the
-     * chips would move more bytes through every broker hop than the image whose second decode they save.
+     * decodes it. Two limits meet there. The record must fit the topic's {@code Topics.MAX_IMAGE_MESSAGE_BYTES} (4 MiB)
+     * with each face's box, landmarks and quality beside the pixels (a few hundred bytes a face), so a budget of a
+     * quarter leaves ample room. And raw pixels cost CPU per byte on every hop: Avro alone took 0.29 ms to encode and
+     * decode a 203 KB record of 3 faces (about 1.5 ms per MB, measured in one JVM), before the producer's, broker's and
+     * consumer's copies; at 1 MB that approaches what the chips save on a 640×480 frame (the embedder's JPEG decode,
+     * 2.1–2.5 ms; 3.0 ms of embedder CPU in all for the bench's one-face frame). A one-face record is smaller as chips
+     * (68 KB) than with its JPEG (80 KB).
      */
     public static final int CHIP_BUDGET_BYTES = 1 << 20;
 
