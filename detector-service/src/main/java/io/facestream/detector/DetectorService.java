@@ -22,7 +22,7 @@ public final class DetectorService implements AutoCloseable {
         Detector chosen = config.detector();
         detector = chosen.create(models, chosen.defaultSettings().withScoreThreshold(config.scoreThreshold()));
         TopicBootstrap.ensureTopics(config.bootstrapServers());
-        streams = PipelineStreams.start(DetectorTopology.build(new FrameDetector(detector, chosen.enrolmentRules())),
+        streams = PipelineStreams.start(DetectorTopology.build(new FrameDetector(detector, chosen.enrolmentRules(), config.alignFor())),
                 PipelineStreams.properties(config.applicationId(), config.bootstrapServers(), config.streamThreads()), Duration.ofSeconds(60));
     }
 

@@ -16,9 +16,13 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import io.facestream.face.AlignmentTemplate;
 import io.facestream.face.Detector;
+import io.facestream.face.FaceAligner;
 import io.facestream.face.FaceDetector;
 import io.facestream.face.FaceQuality;
+import io.facestream.face.Images;
+import io.facestream.face.Recognizer;
 import io.facestream.face.TestData;
 import io.facestream.face.TestPhotos;
 import io.facestream.face.YuNetDetector;
@@ -44,7 +48,7 @@ class DetectorTopologyTest {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "detector-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        driver = new TopologyTestDriver(DetectorTopology.build(new FrameDetector(yunet, FaceQuality.Rules.defaults())), props);
+        driver = new TopologyTestDriver(DetectorTopology.build(new FrameDetector(yunet, FaceQuality.Rules.defaults(), Recognizer.DLIB_RESNET_128)), props);
         frames = driver.createInputTopic(Topics.FRAMES.name(), Topics.FRAMES.keySerde().serializer(), Topics.FRAMES.valueSerde().serializer());
         detected = driver.createOutputTopic(Topics.DETECTED_FACES.name(), Topics.DETECTED_FACES.keySerde().deserializer(),
                 Topics.DETECTED_FACES.valueSerde().deserializer());
@@ -77,7 +81,9 @@ class DetectorTopologyTest {
         assertThat(record.key).as("keyed by source, so a camera's frames keep their order").isEqualTo("cam-1");
         assertThat(out.getError()).isNull();
         assertThat(out.getFaces()).hasSize(2);
-        assertThat(out.getImage()).as("passed on for alignment").isNotNull();
+        assertThat(out.getImage()).as("not passed on: every face travels aligned").isNull();
+        assertThat(out.getAligned().getRecognizer()).isEqualTo("dlib-resnet-128");
+        assertThat(out.getAligned().getChips()).hasSize(2);
         for (var face : out.getFaces()) {
             assertThat(face.getLandmarks()).hasSize(5);
             assertThat(face.getBox().getX() + face.getBox().getWidth()).isLessThanOrEqualTo(out.getImageWidth() + 1);
@@ -85,6 +91,65 @@ class DetectorTopologyTest {
             var eye = face.getLandmarks().get(0);
             assertThat(eye.getX()).isBetween(face.getBox().getX(), face.getBox().getX() + face.getBox().getWidth());
         }
+    }
+
+    /** Two committed photos side by side (A1 and B1 at 400 px high): a frame with two faces that a fresh clone has. */
+    static byte[] twoFaces() throws Exception {
+        org.opencv.core.Mat a = Images.decode(TestPhotos.bytes(TestPhotos.A1));
+        org.opencv.core.Mat b = Images.decode(TestPhotos.bytes(TestPhotos.B1));
+        org.opencv.core.Mat left = Images.resize(a, 400.0 / a.rows());
+        org.opencv.core.Mat right = Images.resize(b, 400.0 / b.rows());
+        org.opencv.core.Mat both = new org.opencv.core.Mat();
+        org.opencv.core.Core.hconcat(java.util.List.of(left, right), both);
+        byte[] jpeg = Images.encodeJpeg(both, 92);
+        for (org.opencv.core.Mat m : new org.opencv.core.Mat[] {a, b, left, right, both}) {
+            m.release();
+        }
+        return jpeg;
+    }
+
+    @Test
+    void eachFaceTravelsWarpedToTheRecognizersTemplateAsTheEmbedderWouldWarpIt() throws Exception {
+        byte[] jpeg = twoFaces();
+        frames.pipeInput("cam-4", frame("cam-4", 0, Operation.RECOGNIZE, jpeg));
+        DetectedFrame out = detected.readValue();
+
+        AlignmentTemplate template = Recognizer.DLIB_RESNET_128.template();
+        assertThat(out.getFaces()).hasSize(2);
+        assertThat(out.getAligned().getWidth()).isEqualTo(template.width());
+        assertThat(out.getAligned().getHeight()).isEqualTo(template.height());
+        org.opencv.core.Mat image = Images.decode(jpeg);
+        try {
+            for (int i = 0; i < out.getFaces().size(); i++) {
+                float[] landmarks = new float[10];
+                for (int p = 0; p < 5; p++) {
+                    landmarks[2 * p] = out.getFaces().get(i).getLandmarks().get(p).getX();
+                    landmarks[2 * p + 1] = out.getFaces().get(i).getLandmarks().get(p).getY();
+                }
+                org.opencv.core.Mat expected = FaceAligner.align(image, landmarks, template);
+                assertThat(io.facestream.schemas.Values.bytes(out.getAligned().getChips().get(i)))
+                        .as("face %d: the warp of the decoded image at the landmarks sent", i).isEqualTo(Images.bgrBytes(expected));
+                expected.release();
+            }
+        } finally {
+            image.release();
+        }
+    }
+
+    @Test
+    void overTheBudgetTheImageTravelsInsteadOfTheFaces() throws Exception {
+        // Two dlib chips are 135,000 bytes: a budget of 100,000 holds one face but not this frame's two.
+        FrameDetector small = new FrameDetector(yunet, FaceQuality.Rules.defaults(), Recognizer.DLIB_RESNET_128, 100_000);
+        byte[] jpeg = twoFaces();
+        DetectedFrame two = small.detect(frame("cam-5", 0, Operation.RECOGNIZE, jpeg));
+        assertThat(two.getFaces()).hasSize(2);
+        assertThat(two.getAligned()).isNull();
+        assertThat(io.facestream.schemas.Values.bytes(two.getImage())).isEqualTo(jpeg);
+
+        DetectedFrame one = small.detect(frame("cam-5", 1, Operation.RECOGNIZE, TestPhotos.bytes(TestPhotos.A1)));
+        assertThat(one.getFaces()).hasSize(1);
+        assertThat(one.getAligned().getChips()).hasSize(1);
+        assertThat(one.getImage()).isNull();
     }
 
     @Test
@@ -136,5 +201,6 @@ class DetectorTopologyTest {
         DetectedFrame out = detected.readValue();
         assertThat(out.getError()).isNull();
         assertThat(out.getFaces()).isEmpty();
+        assertThat(out.getImage()).as("no face to align, so nothing needs the image").isNull();
     }
 }

@@ -16,7 +16,7 @@ public record EmbedderConfig(String bootstrapServers, String applicationId, int 
                 Settings.kafkaBootstrapServers(),
                 Settings.get("FACESTREAM_EMBEDDER_APPLICATION_ID", "facestream-embedder"),
                 Settings.getInt("FACESTREAM_STREAM_THREADS", 1),
-                Settings.get("FACESTREAM_RECOGNIZER", pack.recognizer().modelName()),
+                pack.recognizer(Settings.get("FACESTREAM_RECOGNIZER", null)).modelName(),
                 Boolean.parseBoolean(Settings.get("FACESTREAM_FLIP", String.valueOf(pack.flip()))));
     }
 }

@@ -1,6 +1,7 @@
 package io.facestream.embedder;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import java.nio.ByteBuffer;
 import java.time.Instant;
@@ -21,6 +22,7 @@ import org.opencv.core.Mat;
 
 import io.facestream.face.Detector;
 import io.facestream.face.Face;
+import io.facestream.face.FaceAligner;
 import io.facestream.face.FaceDetector;
 import io.facestream.face.Images;
 import io.facestream.face.OnnxFaceEmbedder;
@@ -30,6 +32,7 @@ import io.facestream.face.TestModels;
 import io.facestream.face.TestPhotos;
 import io.facestream.face.YuNetDetector;
 import io.facestream.models.ModelStore;
+import io.facestream.schemas.AlignedFaces;
 import io.facestream.schemas.Box;
 import io.facestream.schemas.DetectedFace;
 import io.facestream.schemas.DetectedFrame;
@@ -91,13 +94,141 @@ class EmbedderTopologyTest {
         }
     }
 
+    /**
+     * The faces as the detector service sends them (aligned for a recognizer, no image) give the vectors the image gives,
+     * also for a frame of two faces embedded in one batch with their mirror images.
+     */
+    @ParameterizedTest
+    @EnumSource(Recognizer.class)
+    void embedsTheDetectorsAlignedFacesAsItWouldFromTheImage(Recognizer recognizer) throws Exception {
+        boolean flip = recognizer == Recognizer.DLIB_RESNET_128;
+        try (var embedder = OnnxFaceEmbedder.create(recognizer, TestModels.store(recognizer), flip);
+             TopologyTestDriver driver = driver(new FrameEmbedder(embedder))) {
+            DetectedFrame withImage = detected(twoFaces(), 2);
+            DetectedFrame withFaces = alignedFor(recognizer, withImage);
+            withFaces.setImage(null);
+            input(driver).pipeInput("a", withImage);
+            input(driver).pipeInput("a", withFaces);
+            List<EmbeddedFrame> frames = output(driver).readValuesToList();
+
+            assertThat(frames.get(1).getError()).isNull();
+            assertThat(frames.get(1).getFaces()).hasSize(2);
+            for (int i = 0; i < 2; i++) {
+                assertThat(vector(frames.get(1), i)).as("face %d", i).containsExactly(vector(frames.get(0), i), within(1e-6f));
+                assertThat(frames.get(1).getFaces().get(i).getFace().getFaceId()).isEqualTo(withImage.getFaces().get(i).getFaceId());
+            }
+            assertThat(dot(vector(frames.get(1), 0), vector(frames.get(1), 1))).as("two people, not one face twice").isLessThan(0.95f);
+        }
+    }
+
+    @Test
+    void facesAlignedForAnotherRecognizerAreAlignedAgainFromTheImage() throws Exception {
+        try (var embedder = OnnxFaceEmbedder.create(Recognizer.DLIB_RESNET_128, ModelStore.fromEnvironment(), true);
+             TopologyTestDriver driver = driver(new FrameEmbedder(embedder))) {
+            DetectedFrame withImage = detected(TestPhotos.bytes(TestPhotos.A1), 1);
+            // A detector set up for the research pack: ArcFace's 112×112 template.
+            DetectedFrame forArcFace = alignedFor(Recognizer.ARCFACE_MBF_INT8, withImage);
+            input(driver).pipeInput("a", withImage);
+            input(driver).pipeInput("a", forArcFace);
+            DetectedFrame noImage = alignedFor(Recognizer.ARCFACE_MBF_INT8, withImage);
+            noImage.setImage(null);
+            input(driver).pipeInput("a", noImage);
+            List<EmbeddedFrame> frames = output(driver).readValuesToList();
+
+            assertThat(vector(frames.get(1), 0)).containsExactly(vector(frames.get(0), 0), within(1e-6f));
+            // Neither usable faces nor an image: a clear error for whoever set the services up, not a wrong vector.
+            assertThat(frames.get(2).getFaces()).isEmpty();
+            assertThat(frames.get(2).getError().getCode()).isEqualTo("INTERNAL");
+            assertThat(frames.get(2).getError().getMessage()).contains("arcface-mbf-int8", "dlib-resnet-128");
+        }
+    }
+
+    /** A DetectedFrame in a topic from before the detector aligned faces (history/DetectedFrame-2.avsc) still gets its vectors. */
+    @Test
+    void aRecordWrittenByTheReleasedSchemaIsEmbeddedFromItsImage() throws Exception {
+        // The serde first: loading it trusts the generated classes for Avro (AvroSerde's static initialiser).
+        var serde = Topics.DETECTED_FACES.valueSerde();
+        org.apache.avro.Schema released;
+        try (var in = Topics.class.getResourceAsStream("history/DetectedFrame-2.avsc")) {
+            released = new org.apache.avro.Schema.Parser().parse(in);
+        }
+        assertThat(released.getField("aligned")).isNull();
+        DetectedFrame current = detected(TestPhotos.bytes(TestPhotos.A1), 1);
+        byte[] old = io.facestream.schemas.Values.bytes(new org.apache.avro.message.BinaryMessageEncoder<org.apache.avro.generic.GenericRecord>(
+                org.apache.avro.generic.GenericData.get(), released).encode(asGeneric(current, released)));
+
+        DetectedFrame decoded = serde.deserializer().deserialize("t", old);
+        assertThat(decoded.getAligned()).isNull();
+        assertThat(decoded.getFaces()).hasSize(1);
+
+        try (var embedder = OnnxFaceEmbedder.create(Recognizer.DLIB_RESNET_128, ModelStore.fromEnvironment(), true);
+             TopologyTestDriver driver = driver(new FrameEmbedder(embedder))) {
+            driver.createInputTopic(Topics.DETECTED_FACES.name(), new org.apache.kafka.common.serialization.StringSerializer(),
+                    new org.apache.kafka.common.serialization.ByteArraySerializer()).pipeInput("a", old);
+            input(driver).pipeInput("a", current);
+            List<EmbeddedFrame> frames = output(driver).readValuesToList();
+            assertThat(frames.get(0).getError()).isNull();
+            assertThat(vector(frames.get(0), 0)).containsExactly(vector(frames.get(1), 0), within(1e-6f));
+        }
+    }
+
+    /** The current record as a generic record of an older schema (whose fields are a subset). */
+    static org.apache.avro.generic.GenericRecord asGeneric(DetectedFrame current, org.apache.avro.Schema released) throws Exception {
+        var out = new java.io.ByteArrayOutputStream();
+        var encoder = org.apache.avro.io.EncoderFactory.get().binaryEncoder(out, null);
+        new org.apache.avro.specific.SpecificDatumWriter<DetectedFrame>(DetectedFrame.getClassSchema()).write(current, encoder);
+        encoder.flush();
+        var decoder = org.apache.avro.io.DecoderFactory.get().binaryDecoder(out.toByteArray(), null);
+        return new org.apache.avro.generic.GenericDatumReader<org.apache.avro.generic.GenericRecord>(DetectedFrame.getClassSchema(), released)
+                .read(null, decoder);
+    }
+
+    /** A copy of {@code frame} that also carries its faces warped to {@code recognizer}'s template, as the detector sends them. */
+    static DetectedFrame alignedFor(Recognizer recognizer, DetectedFrame frame) throws Exception {
+        Mat image = Images.decode(io.facestream.schemas.Values.bytes(frame.getImage()));
+        try {
+            List<ByteBuffer> chips = new java.util.ArrayList<>();
+            for (DetectedFace face : frame.getFaces()) {
+                Mat chip = FaceAligner.align(image, FrameEmbedder.toFace(face).landmarks(), recognizer.template());
+                chips.add(ByteBuffer.wrap(Images.bgrBytes(chip)));
+                chip.release();
+            }
+            return DetectedFrame.newBuilder(frame).setAligned(AlignedFaces.newBuilder().setRecognizer(recognizer.modelName())
+                    .setWidth(recognizer.inputSize()).setHeight(recognizer.inputSize()).setChips(chips).build()).build();
+        } finally {
+            image.release();
+        }
+    }
+
+    /** Two committed photos side by side (A1 and B1 at 400 px high): a frame with two faces that a fresh clone has. */
+    static byte[] twoFaces() throws Exception {
+        Mat a = Images.decode(TestPhotos.bytes(TestPhotos.A1));
+        Mat b = Images.decode(TestPhotos.bytes(TestPhotos.B1));
+        Mat left = Images.resize(a, 400.0 / a.rows());
+        Mat right = Images.resize(b, 400.0 / b.rows());
+        Mat both = new Mat();
+        org.opencv.core.Core.hconcat(List.of(left, right), both);
+        byte[] jpeg = Images.encodeJpeg(both, 92);
+        for (Mat m : new Mat[] {a, b, left, right, both}) {
+            m.release();
+        }
+        return jpeg;
+    }
+
     /** One of the committed {@link TestPhotos}, with its first face as YuNet finds it. */
     static DetectedFrame detected(String path) throws Exception {
-        byte[] bytes = TestPhotos.bytes(path);
+        return detected(TestPhotos.bytes(path), 1);
+    }
+
+    /** The image with its first {@code faces} faces as YuNet finds them, as the detector sent them before it aligned faces. */
+    static DetectedFrame detected(byte[] bytes, int faces) throws Exception {
         Mat image = Images.decode(bytes);
-        List<DetectedFace> faces = yunet.detect(image).stream().limit(1).map(EmbedderTopologyTest::toRecord).toList();
-        return DetectedFrame.newBuilder().setHeader(header(path)).setImage(ByteBuffer.wrap(bytes))
-                .setImageWidth(image.cols()).setImageHeight(image.rows()).setFaces(faces).build();
+        List<DetectedFace> found = yunet.detect(image).stream().limit(faces).map(EmbedderTopologyTest::toRecord).toList();
+        assertThat(found).hasSize(faces);
+        DetectedFrame frame = DetectedFrame.newBuilder().setHeader(header("frame-" + UUID.randomUUID())).setImage(ByteBuffer.wrap(bytes))
+                .setImageWidth(image.cols()).setImageHeight(image.rows()).setFaces(found).build();
+        image.release();
+        return frame;
     }
 
     static DetectedFace toRecord(Face face) {
@@ -130,7 +261,11 @@ class EmbedderTopologyTest {
     }
 
     static float[] vector(EmbeddedFrame frame) {
-        List<Float> v = frame.getFaces().get(0).getVector();
+        return vector(frame, 0);
+    }
+
+    static float[] vector(EmbeddedFrame frame, int face) {
+        List<Float> v = frame.getFaces().get(face).getVector();
         float[] out = new float[v.size()];
         for (int i = 0; i < out.length; i++) {
             out[i] = v.get(i);

@@ -374,6 +374,33 @@ public final class Images {
         return out;
     }
 
+    /** The pixels of an 8-bit BGR image, row by row (width × height × 3 bytes): how aligned faces travel (AlignedFaces.chips). */
+    public static byte[] bgrBytes(Mat bgr) {
+        if (bgr.type() != CvType.CV_8UC3) {
+            throw new IllegalArgumentException("not an 8-bit BGR image: type " + CvType.typeToString(bgr.type()));
+        }
+        Mat dense = bgr.isContinuous() ? bgr : bgr.clone();
+        try {
+            byte[] bytes = new byte[(int) (dense.total() * 3)];
+            dense.get(0, 0, bytes);
+            return bytes;
+        } finally {
+            if (dense != bgr) {
+                dense.release();
+            }
+        }
+    }
+
+    /** The image {@link #bgrBytes} wrote; the caller releases it. */
+    public static Mat fromBgrBytes(byte[] bytes, int width, int height) {
+        if (width <= 0 || height <= 0 || bytes.length != width * height * 3) {
+            throw new IllegalArgumentException(bytes.length + " bytes are not a " + width + "×" + height + " BGR image");
+        }
+        Mat bgr = new Mat(height, width, CvType.CV_8UC3);
+        bgr.put(0, 0, bytes);
+        return bgr;
+    }
+
     public static byte[] encodeJpeg(Mat image, int quality) {
         MatOfByte out = new MatOfByte();
         Imgcodecs.imencode(".jpg", image, out, new MatOfInt(Imgcodecs.IMWRITE_JPEG_QUALITY, quality));

@@ -36,6 +36,14 @@ public enum ModelPack {
         return recognizer;
     }
 
+    /**
+     * The recognizer a deployment runs: the one {@code override} names (FACESTREAM_RECOGNIZER), else the pack's. The
+     * embedder runs it and the detector aligns faces for it, so both must read it the same way.
+     */
+    public Recognizer recognizer(String override) {
+        return override == null || override.isBlank() ? recognizer : Recognizer.byModelName(override.strip());
+    }
+
     public boolean flip() {
         return flip;
     }

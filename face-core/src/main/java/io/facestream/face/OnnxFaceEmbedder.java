@@ -73,23 +73,19 @@ public final class OnnxFaceEmbedder implements FaceEmbedder {
 
     @Override
     public float[] embed(Mat bgr, Face face) {
-        if (batches && flip) {
-            return embedAll(bgr, List.of(face)).get(0);
-        }
-        AlignmentTemplate template = recognizer.template();
-        Mat aligned = FaceAligner.align(bgr, face.landmarks(), template);
+        return embedAll(bgr, List.of(face)).get(0);
+    }
+
+    @Override
+    public List<float[]> embedAll(Mat bgr, List<Face> faces) {
+        List<Mat> aligned = new ArrayList<>(faces.size());
         try {
-            float[] vector = run(aligned);
-            if (flip) {
-                org.opencv.core.Core.flip(aligned, aligned, 1);
-                float[] mirrored = run(aligned);
-                for (int i = 0; i < vector.length; i++) {
-                    vector[i] += mirrored[i];
-                }
+            for (Face face : faces) {
+                aligned.add(FaceAligner.align(bgr, face.landmarks(), recognizer.template()));
             }
-            return Vectors.l2normalize(vector);
+            return embedAligned(aligned);
         } finally {
-            aligned.release();
+            aligned.forEach(Mat::release);
         }
     }
 
@@ -97,21 +93,51 @@ public final class OnnxFaceEmbedder implements FaceEmbedder {
      * All faces of a frame, and their mirror images with flip, through the model in one batch where it takes batches.
      * CPU measured for dlib's ResNet (150×150, one thread, alternating in one JVM): a face and its mirror image 15.6 ms as
      * two runs, 13.4 ms as one batch of 2; three faces with flip 45 ms as six runs, 34 ms as one batch of 6. Vectors are
-     * the same to float rounding.
+     * the same to float rounding. The faces are left as they were (mirror images are copies).
      */
     @Override
-    public List<float[]> embedAll(Mat bgr, List<Face> faces) {
-        if (!batches || faces.isEmpty() || (faces.size() == 1 && !flip)) {
-            return faces.stream().map(face -> embed(bgr, face)).toList();
+    public List<float[]> embedAligned(List<Mat> aligned) {
+        AlignmentTemplate template = recognizer.template();
+        for (Mat face : aligned) {
+            if (face.cols() != template.width() || face.rows() != template.height() || face.type() != org.opencv.core.CvType.CV_8UC3) {
+                throw new IllegalArgumentException(recognizer.modelName() + " takes 8-bit BGR faces of " + template.width() + "×"
+                        + template.height() + ", got " + face.cols() + "×" + face.rows() + " of type " + face.type());
+            }
         }
+        if (aligned.isEmpty()) {
+            return List.of();
+        }
+        return batches ? runBatch(aligned) : aligned.stream().map(this::runOneByOne).toList();
+    }
+
+    /** A model without a batch dimension: the face, then its mirror image with flip, as separate runs. */
+    private float[] runOneByOne(Mat aligned) {
+        float[] vector = run(aligned);
+        if (flip) {
+            Mat mirrored = new Mat();
+            try {
+                org.opencv.core.Core.flip(aligned, mirrored, 1);
+                float[] other = run(mirrored);
+                for (int i = 0; i < vector.length; i++) {
+                    vector[i] += other[i];
+                }
+            } finally {
+                mirrored.release();
+            }
+        }
+        return Vectors.l2normalize(vector);
+    }
+
+    private List<float[]> runBatch(List<Mat> aligned) {
         List<Mat> inputs = new ArrayList<>();
+        List<Mat> mirrors = new ArrayList<>();
         try {
-            for (Face face : faces) {
-                Mat aligned = FaceAligner.align(bgr, face.landmarks(), recognizer.template());
-                inputs.add(aligned);
+            for (Mat face : aligned) {
+                inputs.add(face);
                 if (flip) {
                     Mat mirrored = new Mat();
-                    org.opencv.core.Core.flip(aligned, mirrored, 1);
+                    mirrors.add(mirrored);
+                    org.opencv.core.Core.flip(face, mirrored, 1);
                     inputs.add(mirrored);
                 }
             }
@@ -121,8 +147,8 @@ public final class OnnxFaceEmbedder implements FaceEmbedder {
             try (OrtSession.Result result = Onnx.run(session, recognizer.inputName(), nchw, inputs.size(), 3, first.rows(), first.cols())) {
                 FloatBuffer output = ((OnnxTensor) result.get(0)).getFloatBuffer();
                 int dim = output.remaining() / inputs.size();
-                List<float[]> vectors = new ArrayList<>(faces.size());
-                for (int f = 0; f < faces.size(); f++) {
+                List<float[]> vectors = new ArrayList<>(aligned.size());
+                for (int f = 0; f < aligned.size(); f++) {
                     float[] vector = new float[dim];
                     for (int k = 0; k < per; k++) {
                         for (int i = 0; i < dim; i++) {
@@ -136,7 +162,7 @@ public final class OnnxFaceEmbedder implements FaceEmbedder {
                 throw new IllegalStateException(recognizer.modelName() + " failed: " + e.getMessage(), e);
             }
         } finally {
-            inputs.forEach(Mat::release);
+            mirrors.forEach(Mat::release);
         }
     }
 
@@ -163,6 +189,7 @@ public final class OnnxFaceEmbedder implements FaceEmbedder {
         return recognizer.dimension();
     }
 
+    @Override
     public Recognizer recognizer() {
         return recognizer;
     }

@@ -78,6 +78,22 @@ class FaceEmbedderTest {
             }
             // Different faces stay different: the batch is not one face repeated.
             assertThat(Vectors.cosine(together.get(0), together.get(1))).isLessThan(0.999f);
+            // Aligned elsewhere (the detector service) and sent as raw pixels: the same vectors, and the faces left as they came.
+            List<Mat> aligned = new ArrayList<>();
+            for (Face face : faces) {
+                aligned.add(Images.fromBgrBytes(Images.bgrBytes(FaceAligner.align(frame, face.landmarks(), recognizer.template())),
+                        recognizer.inputSize(), recognizer.inputSize()));
+            }
+            byte[] before = Images.bgrBytes(aligned.get(0));
+            List<float[]> fromAligned = embedder.embedAligned(aligned);
+            for (int i = 0; i < faces.size(); i++) {
+                assertThat(fromAligned.get(i)).as("face %d", i).containsExactly(together.get(i), within(1e-6f));
+            }
+            assertThat(Images.bgrBytes(aligned.get(0))).isEqualTo(before);
+            aligned.forEach(Mat::release);
+            Mat wrongSize = new Mat(recognizer.inputSize() + 1, recognizer.inputSize() + 1, org.opencv.core.CvType.CV_8UC3);
+            assertThatThrownBy(() -> embedder.embedAligned(List.of(wrongSize))).isInstanceOf(IllegalArgumentException.class);
+            wrongSize.release();
         }
     }
 

@@ -36,6 +36,24 @@ class ImagesTest {
     }
 
     @Test
+    void rawBgrPixelsRoundTripAlsoFromAViewIntoALargerImage() throws Exception {
+        Mat photo = Images.decode(TestPhotos.bytes(TestPhotos.A1));
+        // A view of 50×40 pixels inside the photo: its rows are not contiguous in memory.
+        Mat view = photo.submat(10, 50, 20, 70);
+        byte[] bytes = Images.bgrBytes(view);
+        assertThat(bytes).hasSize(50 * 40 * 3);
+        Mat back = Images.fromBgrBytes(bytes, 50, 40);
+        assertThat(meanAbsDifference(back, view)).isZero();
+        byte[] pixel = new byte[3];
+        photo.get(49, 69, pixel);
+        assertThat(java.util.Arrays.copyOfRange(bytes, bytes.length - 3, bytes.length)).isEqualTo(pixel);
+        assertThatThrownBy(() -> Images.fromBgrBytes(bytes, 50, 41)).isInstanceOf(IllegalArgumentException.class);
+        for (Mat m : new Mat[] {photo, view, back}) {
+            m.release();
+        }
+    }
+
+    @Test
     void appliesExifOrientation() throws Exception {
         Mat rotated = Images.decode(Files.readAllBytes(hard().resolve("exif_orientation6_derived_obama.jpg")));
         Mat upright = Images.decode(Files.readAllBytes(TestData.dir().resolve("refs/obama/obama.jpg")));

@@ -38,7 +38,7 @@ public final class ReplayStages implements AutoCloseable {
     public ReplayStages(FaceDetector detector, FaceQuality.Rules rules, FaceEmbedder embedder, Lookup lookup) {
         this.detector = detector;
         this.embedder = embedder;
-        this.detect = new FrameDetector(detector, rules);
+        this.detect = new FrameDetector(detector, rules, embedder.recognizer());
         this.embed = new FrameEmbedder(embedder);
         this.lookup = lookup;
     }

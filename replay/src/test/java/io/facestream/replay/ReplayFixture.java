@@ -138,7 +138,7 @@ final class ReplayFixture implements AutoCloseable {
              FaceEmbedder embedder = OnnxFaceEmbedder.create(Recognizer.byModelName(environment.embedder().recognizer()), models,
                      environment.embedder().flip())) {
             Frame frame = frame(frameId, SourceKind.REQUEST, Operation.REGISTER, 0, Instant.now(), photo);
-            EmbeddedFrame embedded = new FrameEmbedder(embedder).embed(new FrameDetector(detector, chosen.enrolmentRules()).detect(frame));
+            EmbeddedFrame embedded = new FrameEmbedder(embedder).embed(new FrameDetector(detector, chosen.enrolmentRules(), embedder.recognizer()).detect(frame));
             if (embedded.getFaces().size() != 1) {
                 throw new IllegalStateException(frameId + ": the photo has " + embedded.getFaces().size() + " faces");
             }

@@ -45,7 +45,10 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
         this.type = type;
         SpecificData model = SpecificData.getForClass(type);
         var schema = model.getSchema(type);
-        this.encoder = new BinaryMessageEncoder<>(model, schema);
+        // Not copying: encode() copies the encoder's per-thread buffer into the record's byte[] before the thread encodes
+        // again, so Avro's own copy in between was a second one. Measured alternating both in one JVM: a DetectedFrame with
+        // 1 aligned face (67.7 KB) 0.16 → 0.08 ms of CPU, with 3 faces (203 KB) 0.26 → 0.14 ms.
+        this.encoder = new BinaryMessageEncoder<>(model, schema, false);
         this.decoder = new BinaryMessageDecoder<>(model, schema);
         for (Schema released : releasedSchemas(type)) {
             decoder.addSchema(released);
