@@ -35,6 +35,8 @@ public final class FaceIndex {
     private int[] freeSlots = new int[16];
     private int freeCount;
     private final float[] centre;
+    /** Per dimension, the mean distance of the stored faces from the centre: a code bit stands for centre ± spread. */
+    private final float[] spread;
     private int centredAt;
 
     private final ThreadLocal<Buffer> buffers = ThreadLocal.withInitial(Buffer::new);
@@ -43,6 +45,8 @@ public final class FaceIndex {
         this.dim = dim;
         this.words = (dim + 63) / 64;
         this.centre = new float[dim];
+        this.spread = new float[dim];
+        Arrays.fill(spread, 1f);
     }
 
     public int dim() {
@@ -122,12 +126,18 @@ public final class FaceIndex {
     }
 
     /**
-     * The {@code candidates} faces nearest the probe by code (fewer when many tie at the cut), re-ranked exactly. One
-     * pass: faces within the current cut distance gather in a buffer; when it fills, the cut tightens to the distance that
-     * keeps {@code candidates} of them. After a few thousand faces the cut is tight and almost no face enters the buffer,
-     * so the pass costs little more than the popcounts.
+     * The faces nearest the probe by code, re-ranked exactly, in three steps. (1) Every face's code is compared with the
+     * probe's by Hamming distance and the {@code candidates} nearest are kept (fewer when many tie at the cut). (2) When
+     * that is more than {@code reranked}, each kept face gets a better estimate from the same code: the probe's own
+     * float values summed with the signs the code gives ({@link Buffer#estimate}), and the {@code reranked} best stay.
+     * (3) Those get the float dot product, in ascending slot order so memory is read forwards.
+     *
+     * <p>Step 1 is one pass: faces within the current cut distance gather in a buffer; when it fills, the cut tightens
+     * to the distance that keeps {@code candidates} of them. After a few thousand faces the cut is tight and almost no
+     * face enters the buffer, so the pass costs little more than the popcounts. Step 2 costs ~0.05 µs a face (64 table
+     * look-ups on a code just read) against ~1 µs for step 3's 2 KB of floats per face.
      */
-    public void scanCodes(float[] probe, int candidates, Visitor visitor) {
+    public void scanCodes(float[] probe, int candidates, int reranked, Visitor visitor) {
         long[] query = new long[words];
         code(probe, 0, centre, query, 0);
         Buffer buffer = buffers.get();
@@ -161,6 +171,9 @@ public final class FaceIndex {
             }
         }
         buffer.tighten(dim);
+        if (buffer.count > reranked) {
+            buffer.keepBestEstimates(probe, spread, words, codes, reranked);
+        }
         for (int k = 0; k < buffer.count; k++) {
             int slot = buffer.slots[k];
             long owner = owner(slot);
@@ -177,6 +190,62 @@ public final class FaceIndex {
         int[] histogram = new int[0];
         int count;
         int wanted;
+        float[] table = new float[0];
+        long[] ranked = new long[0];
+
+        /**
+         * Keeps the {@code reranked} slots whose codes estimate the highest dot product with the probe, in ascending
+         * slot order. A code bit says whether a face is above or below the centre in that dimension, so the face is
+         * estimated as centre ± spread and its dot product with the probe, less the same {@code probe · centre} for
+         * every face, as the sum over dimensions of ± probe × spread: eight bits at a time, from a table of the 256 sums
+         * each byte of a code can give (built per search: 64 × 256 additions for 512-d).
+         */
+        void keepBestEstimates(float[] probe, float[] spread, int words, long[][] codes, int reranked) {
+            int bytes = words * 8;
+            if (table.length < bytes * 256) {
+                table = new float[bytes * 256];
+            }
+            for (int b = 0; b < bytes; b++) {
+                int at = b * 256;
+                float all = 0;
+                for (int k = 0; k < 8; k++) {
+                    int d = b * 8 + k;
+                    all -= d < probe.length ? probe[d] * spread[d] : 0f;
+                }
+                table[at] = all;
+                for (int v = 1; v < 256; v++) {
+                    int k = Integer.numberOfTrailingZeros(v);
+                    int d = b * 8 + k;
+                    table[at + v] = table[at + (v & (v - 1))] + (d < probe.length ? 2 * probe[d] * spread[d] : 0f);
+                }
+            }
+            if (ranked.length < count) {
+                ranked = new long[slots.length];
+            }
+            for (int k = 0; k < count; k++) {
+                int slot = slots[k];
+                long[] chunk = codes[slot >> CHUNK_BITS];
+                int at = (slot & (CHUNK - 1)) * words;
+                float estimate = 0;
+                for (int w = 0; w < words; w++) {
+                    long code = chunk[at + w];
+                    int t = w * 8 * 256;
+                    estimate += table[t + (int) (code & 0xFF)] + table[t + 256 + (int) ((code >>> 8) & 0xFF)]
+                            + table[t + 512 + (int) ((code >>> 16) & 0xFF)] + table[t + 768 + (int) ((code >>> 24) & 0xFF)]
+                            + table[t + 1024 + (int) ((code >>> 32) & 0xFF)] + table[t + 1280 + (int) ((code >>> 40) & 0xFF)]
+                            + table[t + 1536 + (int) ((code >>> 48) & 0xFF)] + table[t + 1792 + (int) (code >>> 56)];
+                }
+                // Highest estimate first: sort on the negated estimate's bits made order-preserving as an int.
+                int bits = Float.floatToRawIntBits(-estimate);
+                ranked[k] = ((long) (bits ^ ((bits >> 31) & 0x7fffffff)) << 32) | slot;
+            }
+            Arrays.sort(ranked, 0, count);
+            for (int k = 0; k < reranked; k++) {
+                slots[k] = (int) ranked[k];
+            }
+            count = reranked;
+            Arrays.sort(slots, 0, count);
+        }
 
         void reset(int candidates) {
             wanted = Math.max(1, candidates);
@@ -257,15 +326,18 @@ public final class FaceIndex {
             long bits = 0;
             int end = Math.min(dim, (w + 1) * 64);
             for (int i = w * 64; i < end; i++) {
-                if (source[from + i] > centre[i]) {
-                    bits |= 1L << (i & 63);
-                }
+                // Branch-free: the sign bit of centre - value is 1 exactly when value > centre. With an if, half the
+                // branches were mispredicted and coding was the largest cost of loading a million faces (JFR, 10 %).
+                bits |= (long) (Float.floatToRawIntBits(centre[i] - source[from + i]) >>> 31) << (i & 63);
             }
             target[at + w] = bits;
         }
     }
 
-    /** The mean of the stored faces becomes the centre the codes are taken from, and every code is taken again. */
+    /**
+     * The mean of the stored faces becomes the centre the codes are taken from, every code is taken again, and each
+     * dimension's mean distance from the centre becomes its spread.
+     */
     void recentre() {
         double[] sum = new double[dim];
         for (int slot = 0; slot < slots; slot++) {
@@ -280,10 +352,19 @@ public final class FaceIndex {
         for (int i = 0; i < dim; i++) {
             centre[i] = live == 0 ? 0f : (float) (sum[i] / live);
         }
+        Arrays.fill(sum, 0);
         for (int slot = 0; slot < slots; slot++) {
             if (owner(slot) != FREE) {
                 encode(slot);
+                float[] chunk = vectors[slot >> CHUNK_BITS];
+                int at = (slot & (CHUNK - 1)) * dim;
+                for (int i = 0; i < dim; i++) {
+                    sum[i] += Math.abs(chunk[at + i] - centre[i]);
+                }
             }
+        }
+        for (int i = 0; i < dim; i++) {
+            spread[i] = live == 0 ? 1f : (float) (sum[i] / live);
         }
         centredAt = live;
     }

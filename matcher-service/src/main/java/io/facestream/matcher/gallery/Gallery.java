@@ -39,6 +39,8 @@ public final class Gallery {
      * 4,000 candidates took as long as exact (2.4 against 2.7 ms): below twice the candidates it saves nothing.
      */
     public static final int EXACT_UP_TO = 2 * CANDIDATES;
+    /** Of the candidates, how many are compared exactly, the best by the codes' estimate with the probe's floats. PLACEHOLDER */
+    public static final int RERANKED = 500;
 
     /** @param negatives faces kept as "not this person": a probe as close to one of them as the veto threshold is not named them */
     private record Person(long id, String name, int[] slots, float[][] negatives) {
@@ -53,17 +55,19 @@ public final class Gallery {
 
     private final int exactUpTo;
     private final int candidates;
+    private final int reranked;
 
     public Gallery(String model, Matching matching) {
-        this(model, matching, EXACT_UP_TO, CANDIDATES);
+        this(model, matching, EXACT_UP_TO, CANDIDATES, RERANKED);
     }
 
     /** With other sizes than the measured ones: tests exercise the code scan on small galleries. */
-    Gallery(String model, Matching matching, int exactUpTo, int candidates) {
+    Gallery(String model, Matching matching, int exactUpTo, int candidates, int reranked) {
         this.model = model;
         this.matching = matching;
         this.exactUpTo = exactUpTo;
         this.candidates = candidates;
+        this.reranked = reranked;
     }
 
     public String model() {
@@ -195,7 +199,7 @@ public final class Gallery {
             if (index.size() <= exactUpTo) {
                 index.scanExact(probe, top);
             } else {
-                index.scanCodes(probe, candidates, top);
+                index.scanCodes(probe, candidates, reranked, top);
             }
             List<PersonMatch> out = new ArrayList<>(top.count);
             for (int i = 0; i < top.count; i++) {
