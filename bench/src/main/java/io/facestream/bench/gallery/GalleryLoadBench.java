@@ -105,8 +105,8 @@ public final class GalleryLoadBench {
                 String markdown = String.format(Locale.ROOT, """
                         | people | insert into PostgreSQL (bench setup, s) | start from PostgreSQL, refilling Redis: wall s (this JVM's CPU s) | start from Redis: wall s (CPU s) | heap a person after load (B) | load average start / end |
                         |---|---|---|---|---|---|
-                        | %,d | %.1f | %.1f (%.1f) | %.1f (%.1f) | %,d | %s / %s |
-                        """, people, insertS, coldS, coldCpu, warmS, warmCpu, (heapAfter - heapBefore) / Math.max(1, loaded), started, Report.uptime());
+                        | %,d | %s | %.1f (%.1f) | %.1f (%.1f) | %,d | %s / %s |
+                        """, people, Double.isNaN(insertS) ? "kept from an earlier run" : String.format(Locale.ROOT, "%.1f", insertS), coldS, coldCpu, warmS, warmCpu, (heapAfter - heapBefore) / Math.max(1, loaded), started, Report.uptime());
                 Files.createDirectories(out.toAbsolutePath().getParent());
                 Files.writeString(out, markdown);
                 System.out.print(markdown);
@@ -117,7 +117,7 @@ public final class GalleryLoadBench {
                     try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
                         st.execute("drop schema if exists " + schema + " cascade");
                     }
-                    redis.del(prefix + "gallery:" + model.name());
+                    redis.unlink(prefix + "gallery:" + model.name());
                     redis.del(prefix + "gallery:" + model.name() + ":complete");
                 }
             }

@@ -4,16 +4,25 @@ import java.util.Arrays;
 
 /**
  * The face vectors of one gallery in flat arrays, found two ways: an exact scan (every face, float dot products) for
- * small galleries, and above {@code exactBelow} faces a two-stage scan — a 1-bit code per dimension (the sign of the
- * vector minus the gallery's mean, 64 bytes for 512-d) compared with the probe's by Hamming distance over every face,
- * then the {@code candidates} closest by Hamming re-ranked by the exact float dot product. The similarity returned is
- * always the exact one, so a found face's score is never inflated or deflated; only a miss can lower the best score.
+ * small galleries, and for larger ones ({@link Gallery} chooses) a code scan — a 1-bit code per dimension (the sign of the vector
+ * minus the gallery's mean, 64 bytes for 512-d) compared with the probe's by Hamming distance over every face; of the
+ * {@code candidates} nearest, the {@code reranked} whose codes give the best estimate with the probe's floats are
+ * re-ranked by the exact float dot product. The similarity returned is always the exact one, so a found face's score is
+ * never inflated or deflated; only a miss can lower the best score.
  *
  * <p>Why this and not a graph (docs/gallery.md has the numbers): on one core of this machine a float scan of a million
- * 512-d faces takes ~0.5 s and Lucene 9.12's HNSW (the newest Lucene for Java 17, without SIMD there) needed 2,040 s to
- * build for a million, lost enrolled faces on islands and reached recall@1 0.74–0.89; the code scan reads 64 MB for a
- * million faces instead of 2 GB, needs no build (a face is coded in microseconds, so enrolment and erasure stay
- * immediate: a slot written or freed under the gallery's write lock) and keeps recall@1 at or above 0.99.
+ * 512-d faces takes ~0.2–0.6 s and Lucene 9.12's HNSW (the newest Lucene for Java 17, without SIMD there) needed 2,040 s
+ * to build for a million, lost enrolled faces on islands and reached recall@1 0.74–0.89; the code scan reads 64 MB for a
+ * million faces instead of 2 GB, needs no build (a face is coded in ~4 µs, so enrolment and erasure stay immediate: a
+ * slot written or freed under the gallery's write lock) and keeps recall@1 at or above 0.99.
+ *
+ * <p>Why the estimate step: at a million faces the Hamming pass costs ~5 ms (memory-bound) and re-ranking 4,000
+ * candidates exactly ~1.5–4 ms of random 2 KB reads; the estimate (64 table look-ups on a code) lets 500 exact
+ * comparisons do what 4,000 did, at the same recall (docs/gallery.md). Tried and dropped: a 128-bit first code in its
+ * own array (a quarter of the bytes) before the full one — the first 128 sign bits carry too little (recall@1 0.83–0.95
+ * keeping 10,000–80,000 of a million, 4.4–14 ms): the 512 dimensions have nearly equal variance, so a short code needs a
+ * rotation (PCA's first 128 directions hold 72 % of the variance, the raw 128 widest dimensions 27 %), which would cost
+ * 128 × 512 multiply-adds at every enrolment; not done.
  *
  * <p>Not thread-safe: {@link Gallery} guards it with a read-write lock. Storage grows in chunks so a million faces never
  * need one array copy of 2 GB, and a small gallery stays small.
@@ -191,7 +200,8 @@ public final class FaceIndex {
         int count;
         int wanted;
         float[] table = new float[0];
-        long[] ranked = new long[0];
+        float[] estimates = new float[0];
+        float[] scratch = new float[0];
 
         /**
          * Keeps the {@code reranked} slots whose codes estimate the highest dot product with the probe, in ascending
@@ -219,8 +229,9 @@ public final class FaceIndex {
                     table[at + v] = table[at + (v & (v - 1))] + (d < probe.length ? 2 * probe[d] * spread[d] : 0f);
                 }
             }
-            if (ranked.length < count) {
-                ranked = new long[slots.length];
+            if (estimates.length < count) {
+                estimates = new float[slots.length];
+                scratch = new float[slots.length];
             }
             for (int k = 0; k < count; k++) {
                 int slot = slots[k];
@@ -235,16 +246,54 @@ public final class FaceIndex {
                             + table[t + 1024 + (int) ((code >>> 32) & 0xFF)] + table[t + 1280 + (int) ((code >>> 40) & 0xFF)]
                             + table[t + 1536 + (int) ((code >>> 48) & 0xFF)] + table[t + 1792 + (int) (code >>> 56)];
                 }
-                // Highest estimate first: sort on the negated estimate's bits made order-preserving as an int.
-                int bits = Float.floatToRawIntBits(-estimate);
-                ranked[k] = ((long) (bits ^ ((bits >> 31) & 0x7fffffff)) << 32) | slot;
+                estimates[k] = estimate;
             }
-            Arrays.sort(ranked, 0, count);
-            for (int k = 0; k < reranked; k++) {
-                slots[k] = (int) ranked[k];
+            // The reranked-th best estimate by selection (a full sort of 8,000 took ~0.3 ms), then one forward pass keeps
+            // the slots above it, and as many at it as there is room for, still in ascending slot order.
+            System.arraycopy(estimates, 0, scratch, 0, count);
+            float threshold = kthLargest(scratch, count, reranked - 1);
+            int ties = reranked;
+            for (int k = 0; k < count; k++) {
+                ties -= estimates[k] > threshold ? 1 : 0;
             }
-            count = reranked;
-            Arrays.sort(slots, 0, count);
+            int kept = 0;
+            for (int k = 0; k < count; k++) {
+                float estimate = estimates[k];
+                if (estimate > threshold || (estimate == threshold && ties-- > 0)) {
+                    slots[kept++] = slots[k];
+                }
+            }
+            count = kept;
+        }
+
+        /** The k-th largest (0 first) of values[0..n), by quickselect; reorders values. */
+        static float kthLargest(float[] values, int n, int k) {
+            int lo = 0, hi = n - 1;
+            while (lo < hi) {
+                float pivot = values[(lo + hi) >>> 1];
+                int i = lo, j = hi;
+                while (i <= j) {
+                    while (values[i] > pivot) {
+                        i++;
+                    }
+                    while (values[j] < pivot) {
+                        j--;
+                    }
+                    if (i <= j) {
+                        float swap = values[i];
+                        values[i++] = values[j];
+                        values[j--] = swap;
+                    }
+                }
+                if (k <= j) {
+                    hi = j;
+                } else if (k >= i) {
+                    lo = i;
+                } else {
+                    return values[k];
+                }
+            }
+            return values[k];
         }
 
         void reset(int candidates) {

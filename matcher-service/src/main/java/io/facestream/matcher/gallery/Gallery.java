@@ -28,19 +28,22 @@ public final class Gallery {
     }
 
     /**
-     * Faces re-ranked exactly after the code scan. docs/gallery.md: recall@1 1.000 for photos of enrolled people at
-     * every size up to a million, 0.995 over all queries at a million (strangers 0.975) for 18 ms of one busy core;
-     * 8,000 reached 1.000 for 24 ms. A stranger's miss only lowers their best score, so the cheaper setting stays.
+     * Faces kept by Hamming distance, of which the codes' estimate with the probe's floats picks {@link #RERANKED} for
+     * the exact dot product. docs/gallery.md, 1,000,000 faces, one thread, the same run (load average ~7): Hamming 4,000
+     * all re-ranked exactly (the index before the estimate step) 6.1 ms p50, 18.6 ms p99, recall@1 0.995; Hamming 8,000
+     * then 500 by estimate 5.8 / 8.8 ms, the same recall@1 (0.995; strangers 0.975, enrolled people 1.000) and
+     * recall@10 (0.982). Re-ranking 1,000 or 2,000 by estimate cost 0.5 / 3 ms more for recall@10 0.992 / 0.993, and
+     * 2,000 found the one stranger all others missed (recall@1 1.000). Hamming 16,000 cost ~3 ms more (each candidate's
+     * code is a random 64-byte read) for no better recall@1.
      */
-    public static final int CANDIDATES = 4_000;
-    /**
-     * Up to this many faces every face is compared: docs/gallery.md measured the exact scan at about 0.6 µs a 512-d
-     * face and the code scan's re-rank at about 1 µs a candidate (random reads), so at 5,000 faces the code scan with
-     * 4,000 candidates took as long as exact (2.4 against 2.7 ms): below twice the candidates it saves nothing.
-     */
-    public static final int EXACT_UP_TO = 2 * CANDIDATES;
-    /** Of the candidates, how many are compared exactly, the best by the codes' estimate with the probe's floats. PLACEHOLDER */
+    public static final int CANDIDATES = 8_000;
+    /** See {@link #CANDIDATES}. */
     public static final int RERANKED = 500;
+    /**
+     * Up to this many faces every face is compared: the Hamming pass would keep them all anyway. At this size the exact
+     * scan takes ~1.4 ms (0.17 µs a 512-d face, the 1,000,000 row of docs/gallery.md), and it is exact by definition.
+     */
+    public static final int EXACT_UP_TO = CANDIDATES;
 
     /** @param negatives faces kept as "not this person": a probe as close to one of them as the veto threshold is not named them */
     private record Person(long id, String name, int[] slots, float[][] negatives) {
