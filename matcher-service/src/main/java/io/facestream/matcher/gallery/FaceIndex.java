@@ -114,6 +114,19 @@ public final class FaceIndex {
         return Arrays.copyOfRange(vectors[slot >> CHUNK_BITS], at, at + dim);
     }
 
+    /** The code a vector gets from the current centre: every stored code must be this (tests check it after recentring). */
+    long[] codeOf(float[] vector) {
+        long[] out = new long[words];
+        code(vector, 0, centre, out, 0);
+        return out;
+    }
+
+    /** A copy of a stored face's code. */
+    long[] storedCode(int slot) {
+        int at = (slot & (CHUNK - 1)) * words;
+        return Arrays.copyOfRange(codes[slot >> CHUNK_BITS], at, at + words);
+    }
+
     /** Bytes held per face slot: the vector, its code and its owner. */
     public int bytesPerFace() {
         return dim * Float.BYTES + words * Long.BYTES + Long.BYTES;
