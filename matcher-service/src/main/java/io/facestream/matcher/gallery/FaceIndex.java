@@ -16,9 +16,12 @@ import java.util.Arrays;
  * million faces instead of 2 GB, needs no build (a face is coded in ~4 µs, so enrolment and erasure stay immediate: a
  * slot written or freed under the gallery's write lock) and keeps recall@1 at or above 0.99.
  *
- * <p>Why the estimate step: at a million faces the Hamming pass costs ~5 ms (memory-bound) and re-ranking 4,000
- * candidates exactly ~1.5–4 ms of random 2 KB reads; the estimate (64 table look-ups on a code) lets 500 exact
- * comparisons do what 4,000 did, at the same recall (docs/gallery.md). Tried and dropped: a 128-bit first code in its
+ * <p>Why the estimate step: at a million faces the Hamming pass costs ~2.5–3.5 ms (1.1–1.4× the memory floor) and
+ * re-ranking 4,000 candidates exactly ~2–4 ms of random 2 KB reads; the estimate (64 table look-ups on a code) lets 500
+ * exact comparisons do what 4,000 did, at the same recall (docs/gallery.md). It pays only because each candidate's
+ * code is copied into the buffer as it enters, while in cache: reading the 8,000 codes back from the index at random
+ * cost as much as the exact comparisons saved (back-to-back runs: 7.02 ms p50 / 20.0 ms p99 without the copy, 5.76 /
+ * 8.33 with it, against 7.5 / 18–19 for 4,000 exact re-ranks). Tried and dropped: a 128-bit first code in its
  * own array (a quarter of the bytes) before the full one — the first 128 sign bits carry too little (recall@1 0.83–0.95
  * keeping 10,000–80,000 of a million, 4.4–14 ms): the 512 dimensions have nearly equal variance, so a short code needs a
  * rotation (PCA's first 128 directions hold 72 % of the variance, the raw 128 widest dimensions 27 %), which would cost
@@ -157,13 +160,13 @@ public final class FaceIndex {
      * <p>Step 1 is one pass: faces within the current cut distance gather in a buffer; when it fills, the cut tightens
      * to the distance that keeps {@code candidates} of them. After a few thousand faces the cut is tight and almost no
      * face enters the buffer, so the pass costs little more than the popcounts. Step 2 costs ~0.05 µs a face (64 table
-     * look-ups on a code just read) against ~1 µs for step 3's 2 KB of floats per face.
+     * look-ups on a code the buffer copied) against ~0.5–1 µs for step 3's 2 KB of floats per face.
      */
     public void scanCodes(float[] probe, int candidates, int reranked, Visitor visitor) {
         long[] query = new long[words];
         code(probe, 0, centre, query, 0);
         Buffer buffer = buffers.get();
-        buffer.reset(candidates);
+        buffer.reset(candidates, words);
         int cut = dim;
         long[] q = Arrays.copyOf(query, 8);
         long q0 = q[0], q1 = q[1], q2 = q[2], q3 = q[3], q4 = q[4], q5 = q[5], q6 = q[6], q7 = q[7];
@@ -173,28 +176,27 @@ public final class FaceIndex {
             int base = c * CHUNK;
             for (int i = 0; i < n; i++) {
                 int d;
+                int at = i * words;
                 if (words == 8) {
                     // 512-d, the common case, unrolled.
-                    int at = i * 8;
                     d = Long.bitCount(chunkCodes[at] ^ q0) + Long.bitCount(chunkCodes[at + 1] ^ q1)
                             + Long.bitCount(chunkCodes[at + 2] ^ q2) + Long.bitCount(chunkCodes[at + 3] ^ q3)
                             + Long.bitCount(chunkCodes[at + 4] ^ q4) + Long.bitCount(chunkCodes[at + 5] ^ q5)
                             + Long.bitCount(chunkCodes[at + 6] ^ q6) + Long.bitCount(chunkCodes[at + 7] ^ q7);
                 } else {
                     d = 0;
-                    int at = i * words;
                     for (int w = 0; w < words; w++) {
                         d += Long.bitCount(chunkCodes[at + w] ^ query[w]);
                     }
                 }
-                if (d <= cut && buffer.add(base + i, d)) {
+                if (d <= cut && buffer.add(base + i, d, chunkCodes, at)) {
                     cut = buffer.tighten(dim);
                 }
             }
         }
         buffer.tighten(dim);
         if (buffer.count > reranked) {
-            buffer.keepBestEstimates(probe, spread, words, codes, reranked);
+            buffer.keepBestEstimates(probe, spread, reranked);
         }
         for (int k = 0; k < buffer.count; k++) {
             int slot = buffer.slots[k];
@@ -213,6 +215,9 @@ public final class FaceIndex {
         int count;
         int wanted;
         float[] table = new float[0];
+        /** The candidates' codes, {@code words} longs each, in the order of {@link #slots}. */
+        long[] held = new long[0];
+        int words;
         float[] estimates = new float[0];
         float[] scratch = new float[0];
 
@@ -223,7 +228,7 @@ public final class FaceIndex {
          * every face, as the sum over dimensions of ± probe × spread: eight bits at a time, from a table of the 256 sums
          * each byte of a code can give (built per search: 64 × 256 additions for 512-d).
          */
-        void keepBestEstimates(float[] probe, float[] spread, int words, long[][] codes, int reranked) {
+        void keepBestEstimates(float[] probe, float[] spread, int reranked) {
             int bytes = words * 8;
             if (table.length < bytes * 256) {
                 table = new float[bytes * 256];
@@ -247,9 +252,8 @@ public final class FaceIndex {
                 scratch = new float[slots.length];
             }
             for (int k = 0; k < count; k++) {
-                int slot = slots[k];
-                long[] chunk = codes[slot >> CHUNK_BITS];
-                int at = (slot & (CHUNK - 1)) * words;
+                long[] chunk = held;
+                int at = k * words;
                 float estimate = 0;
                 for (int w = 0; w < words; w++) {
                     long code = chunk[at + w];
@@ -309,17 +313,23 @@ public final class FaceIndex {
             return values[k];
         }
 
-        void reset(int candidates) {
+        void reset(int candidates, int words) {
             wanted = Math.max(1, candidates);
-            if (slots.length < 2 * wanted) {
+            this.words = words;
+            if (slots.length < 2 * wanted || held.length < slots.length * words) {
                 slots = new int[2 * wanted];
                 distances = new short[2 * wanted];
+                held = new long[2 * wanted * words];
             }
             count = 0;
         }
 
-        /** True when full: time to tighten. */
-        boolean add(int slot, int distance) {
+        /**
+         * Takes a face within the cut, with a copy of its code (read just now, so in cache): the estimate step then reads
+         * the candidates' codes in order from here instead of at random from the index. True when full: time to tighten.
+         */
+        boolean add(int slot, int distance, long[] codes, int at) {
+            System.arraycopy(codes, at, held, count * words, words);
             slots[count] = slot;
             distances[count++] = (short) distance;
             return count == slots.length;
@@ -344,11 +354,15 @@ public final class FaceIndex {
                 if (histogram[0] * 2 > slots.length) {
                     slots = Arrays.copyOf(slots, histogram[0] * 2);
                     distances = Arrays.copyOf(distances, histogram[0] * 2);
+                    held = Arrays.copyOf(held, histogram[0] * 2 * words);
                 }
             }
             int kept = 0;
             for (int k = 0; k < count; k++) {
                 if (distances[k] <= cut) {
+                    if (kept != k) {
+                        System.arraycopy(held, k * words, held, kept * words, words);
+                    }
                     slots[kept] = slots[k];
                     distances[kept++] = distances[k];
                 }
