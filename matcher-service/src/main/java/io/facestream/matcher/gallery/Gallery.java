@@ -29,12 +29,12 @@ public final class Gallery {
 
     /**
      * Faces kept by Hamming distance, of which the codes' estimate with the probe's floats picks {@link #RERANKED} for
-     * the exact dot product. docs/gallery.md, 1,000,000 faces, one thread, 440 queries, methods taking turns in one run
-     * (load average 5–9): Hamming 4,000 all re-ranked exactly (the index before the estimate step) 6.23 ms p50, 13.3 ms
-     * p99, recall@1 0.998, recall@10 0.977; Hamming 8,000 then 500 by estimate 6.02 / 12.0 ms, recall@1 0.998 (every
-     * photo of an enrolled person; strangers 0.990), recall@10 0.982; 1,000 by estimate 6.25 / 10.7 ms, recall@10 0.987;
-     * 2,000 7.00 / 15.8 ms, recall@1 1.000. At 100,000 faces 1.90 ms against 3.04 before. Hamming 16,000 cost ~3 ms
-     * more (each candidate's code is a random 64-byte read) for no better recall@1.
+     * the exact dot product. docs/gallery.md, 1,000,000 faces, one thread, 440 queries, methods taking turns in one run:
+     * Hamming 4,000 all re-ranked exactly (the index before the estimate step) 7.5–9.9 ms p50, 19–21 ms p99, recall@1
+     * 0.998, recall@10 0.977; Hamming 8,000 then 500 by estimate 5.8–7.9 / 8–14 ms, recall@1 0.998 (every photo of an
+     * enrolled person; strangers 0.990), recall@10 0.982; 1,000 by estimate ~0.4 ms more for recall@10 0.987; 2,000
+     * ~1.4 ms more for recall@1 1.000. At 100,000 faces 2.2 ms against 3.5 before. Hamming 16,000 cost ~3 ms more
+     * (before the codes were copied into the buffer) for no better recall@1.
      */
     public static final int CANDIDATES = 8_000;
     /** See {@link #CANDIDATES}. */
