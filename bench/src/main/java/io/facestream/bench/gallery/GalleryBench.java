@@ -17,9 +17,12 @@ import io.facestream.matcher.gallery.FaceIndex;
  * How fast and how right the matcher's gallery finds the closest face among up to a million, on one thread.
  *
  * <pre>
- * java -cp ... io.facestream.bench.gallery.GalleryBench [--sizes 10000,100000,1000000] [--candidates 1000,2000]
- *      [--queries 150] [--data ../shared/data] [--out docs/gallery.md]
+ * java -cp ... io.facestream.bench.gallery.GalleryBench [--sizes 10000,100000,1000000] [--methods 4000:4000,8000:500]
+ *      [--queries 150] [--planted-probes 1000] [--data ../shared/data] [--out docs/gallery.md]
  * </pre>
+ * A method {@code C:R} keeps the C faces nearest by Hamming distance, then the R of them the codes estimate best with the
+ * probe's floats, and re-ranks those exactly; {@code C:C} re-ranks all C exactly (the index before the estimate step).
+ * {@code --candidates 4000,8000} is short for {@code --methods 4000:4000,8000:8000}.
  * The gallery holds synthetic faces drawn from the real embeddings' distribution ({@link SyntheticFaces}) plus real
  * ones planted: the first photo of each person with 2+ photos in LFW, CelebA and deepface. Queries: other photos of
  * the planted people (the query that matters: an enrolled person must be found), real strangers (people with one
@@ -40,7 +43,11 @@ public final class GalleryBench {
             options.put(args[i].replaceFirst("^--", ""), args[i + 1]);
         }
         int[] sizes = Arrays.stream(options.getOrDefault("sizes", "10000,100000").split(",")).mapToInt(Integer::parseInt).toArray();
-        int[] candidateCounts = Arrays.stream(options.getOrDefault("candidates", "500,1000,2000,4000").split(",")).mapToInt(Integer::parseInt).toArray();
+        String methodList = options.containsKey("candidates")
+                ? Arrays.stream(options.get("candidates").split(",")).map(c -> c + ":" + c).reduce((a, b) -> a + "," + b).orElseThrow()
+                : options.getOrDefault("methods", "4000:4000,8000:500");
+        int[][] methods = Arrays.stream(methodList.split(",")).map(m -> Arrays.stream(m.split(":")).mapToInt(Integer::parseInt).toArray())
+                .toArray(int[][]::new);
         int perKind = Integer.parseInt(options.getOrDefault("queries", "150"));
         Path data = Path.of(options.getOrDefault("data", "../shared/data"));
         Path out = Path.of(options.getOrDefault("out", "docs/gallery.md"));
@@ -117,7 +124,9 @@ public final class GalleryBench {
             // JIT warm-up, untimed.
             for (int q = 0; q < Math.min(20, all.size()); q++) {
                 index.scanExact(all.get(q).vector(), new TopK(10));
-                index.scanCodes(all.get(q).vector(), candidateCounts[0], new TopK(10));
+                for (int[] method : methods) {
+                    index.scanCodes(all.get(q).vector(), method[0], method[1], new TopK(10));
+                }
             }
             int[][] exactTop = new int[all.size()][];
             float[] exactBest = new float[all.size()];
@@ -131,37 +140,49 @@ public final class GalleryBench {
                 exactBest[q] = top.best();
             }
             // The floor of any full code scan: reading as many bytes as the codes (N × 64 B) once, on this machine, now.
+            // Compiled before it is timed (the first size's floor used to run interpreted: 0.5 GB/s at 10,000 faces),
+            // and with four independent sums, so that memory and not one chain of additions bounds it.
             long[] bytes = new long[index.size() * 8];
             Arrays.fill(bytes, 7L);
-            double[] floorMs = new double[20];
             long sink = 0;
+            long[] warm = new long[1 << 14];
+            for (int r = 0; r < 5_000; r++) {
+                sink += sumAll(warm);
+            }
+            double[] floorMs = new double[20];
             for (int r = 0; r < floorMs.length; r++) {
                 long t = CPU.getCurrentThreadCpuTime();
-                for (long b : bytes) {
-                    sink += b;
-                }
+                sink += sumAll(bytes);
                 floorMs[r] = (CPU.getCurrentThreadCpuTime() - t) / 1e6;
             }
             bytes = null;
             report.floor(size, Report.percentile(floorMs, 0.5), sink);
             report.method(size, "exact (float, all faces)", exactMs, all, exactTop, exactTop, exactBest, exactBest, index);
             System.out.println(report.lastRow());
-            for (int candidates : candidateCounts) {
+            // Methods take turns query by query, so a change in the machine's load during the run (it is shared) falls
+            // on all of them alike instead of on whichever ran at that moment.
+            int[][][] found = new int[methods.length][all.size()][];
+            float[][] foundBest = new float[methods.length][all.size()];
+            double[][] ms = new double[methods.length][all.size()];
+            for (int q = 0; q < all.size(); q++) {
+                for (int m = 0; m < methods.length; m++) {
+                    TopK top = new TopK(10);
+                    long t = CPU.getCurrentThreadCpuTime();
+                    index.scanCodes(all.get(q).vector(), methods[m][0], methods[m][1], top);
+                    ms[m][q] = (CPU.getCurrentThreadCpuTime() - t) / 1e6;
+                    found[m][q] = top.slots();
+                    foundBest[m][q] = top.best();
+                }
+            }
+            for (int m = 0; m < methods.length; m++) {
+                int candidates = methods[m][0], reranked = methods[m][1];
                 if (candidates >= size) {
                     continue;
                 }
-                int[][] found = new int[all.size()][];
-                float[] foundBest = new float[all.size()];
-                double[] ms = new double[all.size()];
-                for (int q = 0; q < all.size(); q++) {
-                    TopK top = new TopK(10);
-                    long t = CPU.getCurrentThreadCpuTime();
-                    index.scanCodes(all.get(q).vector(), candidates, top);
-                    ms[q] = (CPU.getCurrentThreadCpuTime() - t) / 1e6;
-                    found[q] = top.slots();
-                    foundBest[q] = top.best();
-                }
-                report.method(size, "codes + exact re-rank of " + candidates, ms, all, exactTop, found, exactBest, foundBest, index);
+                String name = reranked < candidates
+                        ? String.format(Locale.ROOT, "codes: Hamming keeps %,d, estimate keeps %,d, exact re-rank", candidates, reranked)
+                        : String.format(Locale.ROOT, "codes: Hamming keeps %,d, exact re-rank", candidates);
+                report.method(size, name, ms[m], all, exactTop, found[m], exactBest, foundBest[m], index);
                 System.out.println(report.lastRow());
             }
         }
@@ -169,6 +190,21 @@ public final class GalleryBench {
         Files.createDirectories(out.toAbsolutePath().getParent());
         Files.writeString(out, markdown);
         System.out.println(markdown);
+    }
+
+    static long sumAll(long[] values) {
+        long s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        int i = 0;
+        for (; i + 3 < values.length; i += 4) {
+            s0 += values[i];
+            s1 += values[i + 1];
+            s2 += values[i + 2];
+            s3 += values[i + 3];
+        }
+        for (; i < values.length; i++) {
+            s0 += values[i];
+        }
+        return s0 + s1 + s2 + s3;
     }
 
     /** The k best faces seen, best first. */

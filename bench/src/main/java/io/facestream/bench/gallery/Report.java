@@ -63,7 +63,8 @@ final class Report {
 
     void method(int size, String method, double[] ms, List<GalleryBench.Query> queries, int[][] exactTop, int[][] found, float[] exactBest,
                 float[] foundBest, FaceIndex index) {
-        StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "| %,d | %s | %.2f | %.2f |", size, method, percentile(ms, 0.5), percentile(ms, 0.99)));
+        StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "| %,d | %s | %.2f | %.2f | %.2f |", size, method, percentile(ms, 0.5),
+                percentile(ms, 0.99), percentile(ms, 0.5) / floorMs));
         int hits = 0, total = 0;
         for (String kind : KINDS) {
             int kindHits = 0, kindTotal = 0;
@@ -108,7 +109,11 @@ final class Report {
 
     private final List<String> floorRows = new ArrayList<>();
 
+    /** The last memory floor measured: each method's p50 is also given as a multiple of it. */
+    private double floorMs = Double.NaN;
+
     void floor(int size, double ms, long sink) {
+        floorMs = ms;
         floorRows.add(String.format(Locale.ROOT, "| %,d | %.2f | %.1f |", size, ms, size * 64 / 1e6 / ms));
         System.out.println(floorRows.get(floorRows.size() - 1) + (sink == 42 ? "" : ""));
     }
@@ -135,19 +140,20 @@ final class Report {
                 %s
                 **Gallery build** (adding the faces one by one, the way enrolment does; heap measured after a GC, bench data included):
 
-                | faces | of them real | add all (s CPU) | per face (µs CPU) | bytes per face (vector + code + owner) | heap per face (B) |
+                | faces | of them real | add all (s CPU) | per face (µs CPU) | bytes per face (vector + codes + owner) | heap per face (B) |
                 |---|---|---|---|---|---|
                 %s
 
                 **Search, one thread.** Recall@1: the method's top-1 has the exact top-1's similarity. Planted: photos of
                 enrolled real people named by the method / by exact search / probes.
 
-                | faces | method | p50 ms CPU | p99 ms CPU | recall@1 planted real | real strangers | synthetic enrolled | synthetic strangers | all | recall@10 | planted named (method / exact / probes) |
-                |---|---|---|---|---|---|---|---|---|---|---|
+                | faces | method | p50 ms CPU | p99 ms CPU | p50 / memory floor | recall@1 planted real | real strangers | synthetic enrolled | synthetic strangers | all | recall@10 | planted named (method / exact / probes) |
+                |---|---|---|---|---|---|---|---|---|---|---|---|
                 %s
 
-                **Memory floor** (the same run): summing an array of as many bytes as the faces' codes, once — what any
-                full code scan must at least take here now.
+                **Memory floor** (the same run, measured just before the searches): summing an array of as many bytes as
+                the faces' full codes (64 B a face), once — what one pass over the full codes must at least take here now.
+                The search table gives each p50 as a multiple of it, a yardstick that moves with the machine's load.
 
                 | faces | ms CPU (p50 of 20) | GB/s |
                 |---|---|---|

@@ -341,6 +341,9 @@ public final class PersonRepository {
                     "select p.id, p.name, e.vector from person p join face_embedding e on e.person_id = p.id "
                             + "where e.model = ? order by p.id, e.id")) {
                 st.setFetchSize(1000);
+                // Binary results: pgjdbc otherwise receives each bytea as hex text (4 KB a face) and decodes it byte by
+                // byte, 5 % of a million-person start's CPU (JFR, docs/gallery.md). A negative threshold forces binary.
+                st.unwrap(org.postgresql.PGStatement.class).setPrepareThreshold(-1);
                 st.setString(1, model);
                 try (ResultSet rs = st.executeQuery()) {
                     PersonChange person = null;

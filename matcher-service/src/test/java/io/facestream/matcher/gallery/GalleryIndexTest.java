@@ -34,13 +34,13 @@ import io.facestream.schemas.PersonMatch;
  */
 class GalleryIndexTest {
 
-    /** Small enough that the code scan runs and must really choose: 40 candidates of several hundred faces. */
-    private static Gallery indexed(String model) {
-        return new Gallery(model, Gallery.Matching.BEST_OF, 10, 40);
+    /** Small enough that the code scan runs and must really choose: 120 candidates by Hamming distance, 40 by estimate, of several hundred faces. */
+    static Gallery indexed(String model) {
+        return new Gallery(model, Gallery.Matching.BEST_OF, 10, 120, 40);
     }
 
-    private static Gallery exact(String model) {
-        return new Gallery(model, Gallery.Matching.BEST_OF, Integer.MAX_VALUE, 0);
+    static Gallery exact(String model) {
+        return new Gallery(model, Gallery.Matching.BEST_OF, Integer.MAX_VALUE, 0, 0);
     }
 
     @Test
