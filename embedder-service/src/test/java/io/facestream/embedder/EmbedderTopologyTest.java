@@ -202,16 +202,9 @@ class EmbedderTopologyTest {
 
     /** Two committed photos side by side (A1 and B1 at 400 px high): a frame with two faces that a fresh clone has. */
     static byte[] twoFaces() throws Exception {
-        Mat a = Images.decode(TestPhotos.bytes(TestPhotos.A1));
-        Mat b = Images.decode(TestPhotos.bytes(TestPhotos.B1));
-        Mat left = Images.resize(a, 400.0 / a.rows());
-        Mat right = Images.resize(b, 400.0 / b.rows());
-        Mat both = new Mat();
-        org.opencv.core.Core.hconcat(List.of(left, right), both);
+        Mat both = TestPhotos.sideBySide(400, TestPhotos.A1, TestPhotos.B1);
         byte[] jpeg = Images.encodeJpeg(both, 92);
-        for (Mat m : new Mat[] {a, b, left, right, both}) {
-            m.release();
-        }
+        both.release();
         return jpeg;
     }
 

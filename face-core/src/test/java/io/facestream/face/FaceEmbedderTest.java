@@ -61,12 +61,7 @@ class FaceEmbedderTest {
     @CsvSource({"dlib-resnet-128,true", "dlib-resnet-128,false", "arcface-mbf-int8,false"})
     void embedsTheFacesOfAFrameTogetherAsOneByOne(String model, boolean flip) throws Exception {
         Recognizer recognizer = Recognizer.byModelName(model);
-        Mat left = SharedModels.image(TestPhotos.path(TestPhotos.A1));
-        Mat right = SharedModels.image(TestPhotos.path(TestPhotos.B1));
-        Mat a = Images.resize(left, 400.0 / left.rows());
-        Mat b = Images.resize(right, 400.0 / right.rows());
-        Mat frame = new Mat();
-        org.opencv.core.Core.hconcat(List.of(a, b), frame);
+        Mat frame = TestPhotos.sideBySide(400, TestPhotos.A1, TestPhotos.B1);
         List<Face> faces = SharedModels.detector().detect(frame);
         assertThat(faces).hasSizeGreaterThanOrEqualTo(2);
         try (OnnxFaceEmbedder embedder = OnnxFaceEmbedder.create(recognizer, TestModels.store(recognizer), flip)) {
