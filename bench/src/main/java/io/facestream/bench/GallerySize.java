@@ -122,9 +122,12 @@ record GallerySize(String policy, int gallery, int probes, int strangers, String
                     new double[] {calibration.tail().identification(pair, looser[0][0], n), calibration.tail().identification(pair, looser[1][0], n)},
                     new double[] {looser[0][1], looser[1][1]}));
             if (matcher != null) { // the matcher's default, chosen on all these photos: in-sample
-                double t = calibration.tail().identification(pair, Math.min(0.5, STRANGER_RATE * matcher.strangerRateFactor()), n);
+                // As Lookup: the margin only where the threshold alone rises above the pair threshold for this size.
+                boolean needed = scaled != pair;
+                double t = needed ? calibration.tail().identification(pair, Math.min(0.5, STRANGER_RATE * matcher.strangerRateFactor()), n) : pair;
+                double m = needed ? matcher.value() : 0;
                 out.add(measure("matcher default: gallery size at " + percent(Math.min(0.5, STRANGER_RATE * matcher.strangerRateFactor()))
-                        + " % + margin (in-sample)", n, q, new double[] {t, t}, new double[] {matcher.value(), matcher.value()}));
+                        + " % + margin where the threshold alone would rise (in-sample)", n, q, new double[] {t, t}, new double[] {m, m}));
             }
         }
         return new Result(out, tradeOff(all));

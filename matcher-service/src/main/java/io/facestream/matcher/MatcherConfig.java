@@ -53,8 +53,9 @@ public record MatcherConfig(
      * equally close: the gallery-size threshold alone named 1.27 % of strangers with 49.6 % true accepts; the threshold
      * for 10 % of strangers (here the pair threshold) with a margin of 0.023, the smallest that kept strangers ≤ 1 %,
      * named 0.85 % with 52.7 % (chosen on these photos; chosen on one half of the people and applied to the other, this
-     * policy reached 58.8 % at 1.27 %). It costs true accepts in small galleries (66.8 % against 75.0 % at 100 people,
-     * where the pair threshold names 0.42 % of strangers). For ArcFace a margin gained under a point of true accepts at
+     * policy reached 58.8 % at 1.27 %). It would cost true accepts in small galleries (66.8 % against 75.0 % at 100 people,
+     * where the pair threshold names 0.42 % of strangers), so {@code Lookup} applies it only where the threshold alone
+     * would rise above the pair threshold for the gallery's size. For ArcFace a margin gained under a point of true accepts at
      * any share of strangers (84.1 % against 83.6 % at ≤ 1 %), so it has none.
      */
     public static final Map<EmbeddingModel, Margin> CALIBRATED_MARGINS = Map.of(

@@ -398,7 +398,9 @@ class MatcherTopologyTest {
     /**
      * docs/quality.md, "Margin": with dlib's ResNet a face is named only if its best person beats the second-best by the
      * calibrated margin (0.023). Two enrolled people 0.88 similar (under the pair threshold 0.944, so both enrol) and a
-     * face between them, 0.975 to Ada and 0.965 to Grace: above the threshold for both, 0.01 apart.
+     * face between them, 0.975 to Ada and 0.965 to Grace: above the threshold for both, 0.01 apart. The margin applies
+     * only where the threshold alone would have to rise for the gallery's size (over ~100 faces at the default 1 %
+     * strangers): with two people that takes a stranger rate of 0.01 %; at the default rate they need no margin.
      */
     @Test
     void aFaceBetweenTwoClosePeopleIsNotNamedWithTheMarginButIsWithout() {
@@ -409,7 +411,7 @@ class MatcherTopologyTest {
         float[] nearAda = unit(0.99f, (float) Math.sin(Math.acos(0.99)), 0);   // 0.99 to Ada, 0.94 to Grace: a clear lead
 
         driver.close();
-        config = withMargins(MatcherConfig.CALIBRATED_MARGINS);
+        config = withMargins(MatcherConfig.CALIBRATED_MARGINS, 1e-4);
         driver = newDriver();
         long graceId = 0;
         for (String[] person : new String[][] {{"ra", "Ada"}, {"rg", "Grace"}}) {
@@ -433,12 +435,20 @@ class MatcherTopologyTest {
         redis.del(prefix + "erased:" + graceId);   // she is back for the run without a margin (the gallery reloads from PostgreSQL)
 
         driver.close();
-        config = withMargins(java.util.Map.of());   // FACESTREAM_MATCH_MARGIN=0
+        config = withMargins(java.util.Map.of(), 1e-4);   // FACESTREAM_MATCH_MARGIN=0
         driver = newDriver();
         embeddings.pipeInput("m2", model(frame("m2", Operation.RECOGNIZE, null, null, between), dlib));
         MatchResult without = results.readValue();
         assertThat(without.getFaces().get(0).getPerson().getName()).as("named by the threshold alone").isEqualTo("Ada");
         assertThat(without.getThresholdReason()).doesNotContain("margin");
+
+        driver.close();
+        config = withMargins(MatcherConfig.CALIBRATED_MARGINS, MatcherConfig.DEFAULT_STRANGER_RATE);
+        driver = newDriver();
+        embeddings.pipeInput("m3", model(frame("m3", Operation.RECOGNIZE, null, null, between), dlib));
+        MatchResult small = results.readValue();
+        assertThat(small.getFaces().get(0).getPerson().getName()).as("two people at 1 %: the pair threshold suffices, no margin").isEqualTo("Ada");
+        assertThat(small.getThresholdReason()).startsWith("pair threshold").doesNotContain("margin");
     }
 
     private static EmbeddedFrame model(EmbeddedFrame frame, String model) {
@@ -446,11 +456,11 @@ class MatcherTopologyTest {
         return frame;
     }
 
-    private MatcherConfig withMargins(java.util.Map<EmbeddingModel, MatcherConfig.Margin> margins) {
+    private MatcherConfig withMargins(java.util.Map<EmbeddingModel, MatcherConfig.Margin> margins, double strangerRate) {
         return new MatcherConfig(config.bootstrapServers(), config.applicationId(), 1, config.databaseUrl(), config.databaseUser(),
                 config.databasePassword(), config.databaseSchema(), config.redisUrl(), config.redisPrefix(), config.recentFaceSeconds(),
                 MatcherConfig.CALIBRATED_THRESHOLDS, io.facestream.matcher.tracking.TrackerSettings.defaults(), null,
-                MatcherConfig.DEFAULT_STRANGER_RATE, margins);
+                strangerRate, margins);
     }
 
     @Test
