@@ -29,6 +29,7 @@ import io.facestream.face.OnnxFaceEmbedder;
 import io.facestream.face.Recognizer;
 import io.facestream.face.ModelPack;
 import io.facestream.face.TestModels;
+import io.facestream.face.TestFrames;
 import io.facestream.face.TestPhotos;
 import io.facestream.face.YuNetDetector;
 import io.facestream.models.ModelStore;
@@ -202,7 +203,7 @@ class EmbedderTopologyTest {
 
     /** Two committed photos side by side (A1 and B1 at 400 px high): a frame with two faces that a fresh clone has. */
     static byte[] twoFaces() throws Exception {
-        Mat both = TestPhotos.sideBySide(400, TestPhotos.A1, TestPhotos.B1);
+        Mat both = TestFrames.sideBySide(400, TestPhotos.A1, TestPhotos.B1);
         byte[] jpeg = Images.encodeJpeg(both, 92);
         both.release();
         return jpeg;

@@ -61,7 +61,7 @@ class FaceEmbedderTest {
     @CsvSource({"dlib-resnet-128,true", "dlib-resnet-128,false", "arcface-mbf-int8,false"})
     void embedsTheFacesOfAFrameTogetherAsOneByOne(String model, boolean flip) throws Exception {
         Recognizer recognizer = Recognizer.byModelName(model);
-        Mat frame = TestPhotos.sideBySide(400, TestPhotos.A1, TestPhotos.B1);
+        Mat frame = TestFrames.sideBySide(400, TestPhotos.A1, TestPhotos.B1);
         List<Face> faces = SharedModels.detector().detect(frame);
         assertThat(faces).hasSizeGreaterThanOrEqualTo(2);
         try (OnnxFaceEmbedder embedder = OnnxFaceEmbedder.create(recognizer, TestModels.store(recognizer), flip)) {

@@ -50,23 +50,4 @@ public final class TestPhotos {
             }
         });
     }
-
-    /** Committed photos side by side, each scaled to {@code height} px: a frame with several faces that a fresh clone has. */
-    public static org.opencv.core.Mat sideBySide(int height, String... names) {
-        java.util.List<org.opencv.core.Mat> scaled = new java.util.ArrayList<>();
-        for (String name : names) {
-            org.opencv.core.Mat photo;
-            try {
-                photo = Images.decode(bytes(name));
-            } catch (ImageDecodeException e) {
-                throw new IllegalStateException("committed photo " + name + " does not decode", e);
-            }
-            scaled.add(Images.resize(photo, (double) height / photo.rows()));
-            photo.release();
-        }
-        org.opencv.core.Mat frame = new org.opencv.core.Mat();
-        org.opencv.core.Core.hconcat(scaled, frame);
-        scaled.forEach(org.opencv.core.Mat::release);
-        return frame;
-    }
 }
