@@ -38,6 +38,16 @@ class FaceIndexTest {
         return mean;
     }
 
+    /** {@code n} faces around {@code mean}, face i owned by i, added to {@code index} in order; returns them. */
+    private static List<float[]> enrol(FaceIndex index, float[] mean, Random random, int n) {
+        List<float[]> faces = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            faces.add(face(mean, random));
+            index.add(i, faces.get(i));
+        }
+        return faces;
+    }
+
     /** The best face's similarity, by the code scan or, with candidates and reranked at 0, by the exact one. */
     private static float best(FaceIndex index, float[] probe, int candidates, int reranked) {
         float[] best = {-2f};
@@ -55,11 +65,7 @@ class FaceIndexTest {
         Random random = new Random(21);
         float[] mean = mean(random);
         FaceIndex index = new FaceIndex(DIM);
-        List<float[]> enrolled = new ArrayList<>();
-        for (int i = 0; i < 4_000; i++) {
-            enrolled.add(face(mean, random));
-            index.add(i, enrolled.get(i));
-        }
+        List<float[]> enrolled = enrol(index, mean, random, 4_000);
         int enrolledHits = 0, strangerHits = 0, hammingHits = 0, probes = 200;
         for (int q = 0; q < probes; q++) {
             // Another photo of an enrolled face (similarity ~0.8), and a stranger from the same population.
@@ -101,11 +107,7 @@ class FaceIndexTest {
         Random random = new Random(9);
         float[] mean = mean(random);
         FaceIndex index = new FaceIndex(DIM);
-        List<float[]> faces = new ArrayList<>();
-        for (int i = 0; i < 3_000; i++) {
-            faces.add(face(mean, random));
-            index.add(i, faces.get(i));
-        }
+        List<float[]> faces = enrol(index, mean, random, 3_000);
         int slot = 1_234;
         assertThat(best(index, faces.get(slot), 300, 50)).isEqualTo(1f, org.assertj.core.data.Offset.offset(1e-5f));
         index.remove(slot);
