@@ -3,14 +3,11 @@ package io.facestream.local;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.File;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterAll;
@@ -30,8 +27,6 @@ import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
-import io.facestream.cli.Facestream;
-import picocli.CommandLine;
 
 /**
  * The clients against the whole local stack (real broker, the three services on the real models, the
@@ -42,17 +37,15 @@ import picocli.CommandLine;
 class ClientsEndToEndTest {
 
     static final Path DATA = Path.of(System.getProperty("facestream.data.dir", "../../shared/data")).toAbsolutePath().normalize();
-    static final String SCHEMA = "clients_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-    static final String DATABASE_URL = TestSchema.DATABASE_URL;
-    static final String ADMIN_KEY = "fs_clients_admin_" + UUID.randomUUID().toString().replace("-", "");
     static final String LIN = "Lin-Manuel Miranda";
 
     static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     static final Path FFMPEG = Path.of("/usr/bin/ffmpeg");
 
-    static LocalStack stack;
+    static TestStack stack;
     static String url;
+    static String adminKey;
     static Gateway gateway;
 
     @BeforeAll
@@ -60,12 +53,10 @@ class ClientsEndToEndTest {
         // The shared photos and the dev clip are what these clients are tried on; a checkout without them skips this.
         Assumptions.assumeTrue(Files.isDirectory(DATA.resolve("refs")) && Files.isRegularFile(DATA.resolve("video/short_hamilton_clip_part1_0-5s.mp4")),
                 "the shared data (" + DATA + ") is not here");
-        TestSchema.use(SCHEMA, ADMIN_KEY);
-        stack = LocalStack.start(new LocalStackConfig(Files.createTempDirectory("facestream-clients"), 0, null, DATABASE_URL,
-                TestSchema.REDIS_URL, LocalStack.freePort()));
-        url = stack.startGateway(0);
-        gateway = new Gateway(url, ADMIN_KEY);
-        PipelineEndToEndTest.awaitHealthy(gateway);
+        stack = TestStack.start("clients");
+        url = stack.url;
+        adminKey = stack.adminKey;
+        gateway = stack.gateway;
     }
 
     @AfterAll
@@ -73,21 +64,8 @@ class ClientsEndToEndTest {
         if (stack != null) {
             stack.close();
         }
-        TestSchema.drop(SCHEMA);
     }
 
-    record Run(int exitCode, String out, String err) {
-    }
-
-    static Run facestream(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine commandLine = Facestream.commandLine();
-        commandLine.setOut(new PrintWriter(out, true));
-        commandLine.setErr(new PrintWriter(err, true));
-        int code = commandLine.execute(args);
-        return new Run(code, out.toString(), err.toString());
-    }
 
     static void copy(String from, Path to) throws Exception {
         Files.createDirectories(to.getParent());
@@ -116,8 +94,8 @@ class ClientsEndToEndTest {
         // Enrolled before, by someone else: the import leaves this person alone.
         assertThat(gateway.register(LIN, DATA.resolve("refs/lin_manuel_miranda/lin-manuel-miranda.png")).status()).isEqualTo(201);
 
-        Run first = facestream("import", dir.toString(), "--url", url, "--api-key", ADMIN_KEY);
-        assertThat(first.exitCode()).as(first.out() + first.err()).isZero();
+        Cli first = Cli.run("import", dir.toString(), "--url", url, "--api-key", adminKey);
+        assertThat(first.exit()).as(first.out() + first.err()).isZero();
         assertThat(first.out()).contains("Importing 15 photos of 7 people",
                 "enrolled: 8 photos (4 new people, 4 faces added to people)",
                 "skipped:  1 photos already enrolled",
@@ -134,8 +112,8 @@ class ClientsEndToEndTest {
         assertThat(gateway.recognize(DATA.resolve("refs/kit_harington/john2.jpeg")).body().at("/recognized_faces/0/name").asText())
                 .isEqualTo("Kit Harington");
 
-        Run again = facestream("import", dir.toString(), "--url", url, "--api-key", ADMIN_KEY);
-        assertThat(again.exitCode()).as(again.out() + again.err()).isZero();
+        Cli again = Cli.run("import", dir.toString(), "--url", url, "--api-key", adminKey);
+        assertThat(again.exit()).as(again.out() + again.err()).isZero();
         assertThat(again.out()).contains("enrolled: 0 photos", "skipped:  9 photos already enrolled",
                 "refused:  6 photos: bad file 2, duplicate 1, no face 1, quality gate 1, several faces 1");
         assertThat(people()).hasSize(5);
@@ -143,7 +121,7 @@ class ClientsEndToEndTest {
         // A photo added to a folder later is added to that person; the rest is still skipped.
         copy("refs/rose_leslie/img2.jpg", dir.resolve("Rose Leslie/img2-copy-renamed.jpg"));
         copy("refs/alex_lacamoire/img1.jpg", dir.resolve("Alex Lacamoire/img1.jpg"));
-        Run third = facestream("import", dir.toString(), "--url", url, "--api-key", ADMIN_KEY);
+        Cli third = Cli.run("import", dir.toString(), "--url", url, "--api-key", adminKey);
         assertThat(third.out()).containsPattern("skipped +Rose Leslie/img2-copy-renamed.jpg +\\(already enrolled")
                 .contains("enrolled: 1 photos (1 new people");
     }
@@ -203,7 +181,7 @@ class ClientsEndToEndTest {
         try {
             browser.get(url + "/demo");
             assertThat(browser.getCurrentUrl()).endsWith("/demo/");
-            browser.findElement(By.id("api-key")).sendKeys(ADMIN_KEY);
+            browser.findElement(By.id("api-key")).sendKeys(adminKey);
             browser.findElement(By.id("start")).click();
 
             WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(120));

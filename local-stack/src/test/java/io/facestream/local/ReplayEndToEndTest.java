@@ -2,8 +2,6 @@ package io.facestream.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +24,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.facestream.cli.Facestream;
 import io.facestream.face.TestData;
 import io.facestream.schemas.FaceMatch;
 import io.facestream.schemas.Frame;
@@ -35,7 +32,6 @@ import io.facestream.schemas.MatchResult;
 import io.facestream.schemas.Operation;
 import io.facestream.schemas.SourceKind;
 import io.facestream.schemas.Topics;
-import picocli.CommandLine;
 
 /**
  * Issue 12's acceptance, through the whole local stack (real broker, the three services on the real models, the
@@ -47,14 +43,12 @@ import picocli.CommandLine;
  */
 class ReplayEndToEndTest {
 
-    static final String SCHEMA = "replay_e2e_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-    static final String ADMIN_KEY = "fs_replay_admin_" + UUID.randomUUID().toString().replace("-", "");
     static final String LIN = "Lin-Manuel Miranda";
     static final String BIDEN = "Joe Biden";
     /** The lobby camera shows a still every 5 s: different people, never one track (a tracker links faces up to 2 s apart). */
     static final long PHOTO_SECONDS = 5;
 
-    static LocalStack stack;
+    static TestStack stack;
     static Gateway gateway;
     static Path data;
 
@@ -62,11 +56,8 @@ class ReplayEndToEndTest {
     static void start() throws Exception {
         data = TestData.dir();
         org.junit.jupiter.api.Assumptions.assumeTrue(Files.isRegularFile(clip()), "the dev clip is not at " + clip());
-        TestSchema.use(SCHEMA, ADMIN_KEY);
-        stack = LocalStack.start(new LocalStackConfig(Files.createTempDirectory("facestream-replay"), 0, null, TestSchema.DATABASE_URL,
-                TestSchema.REDIS_URL, LocalStack.freePort()));
-        gateway = new Gateway(stack.startGateway(0), ADMIN_KEY);
-        PipelineEndToEndTest.awaitHealthy(gateway);
+        stack = TestStack.start("replay");
+        gateway = stack.gateway;
     }
 
     @AfterAll
@@ -74,7 +65,6 @@ class ReplayEndToEndTest {
         if (stack != null) {
             stack.close();
         }
-        TestSchema.drop(SCHEMA);
     }
 
     static Path clip() {
@@ -93,7 +83,7 @@ class ReplayEndToEndTest {
         Instant lobbyStart = from.plusSeconds(5);
         publishPhotos("lobby", photos, lobbyStart);
         Instant bidenAt = lobbyStart.plusSeconds(PHOTO_SECONDS);
-        CommandResult camera = cli("camera", "--bootstrap-servers", stack.kafkaBootstrap(), "--camera", "stage=" + clip(), "--fps", "5",
+        Cli camera = Cli.run("camera", "--bootstrap-servers", stack.kafkaBootstrap(), "--camera", "stage=" + clip(), "--fps", "5",
                 "--as-fast-as-possible");
         assertThat(camera.exit()).as(camera.err()).isZero();
 
@@ -202,7 +192,7 @@ class ReplayEndToEndTest {
         // Biden erased: the next replay (the CLI this time) leaves him out; Lin is still found.
         assertThat(gateway.delete("/api/people/" + bidenId).status()).isEqualTo(204);
         Path out = dir.resolve("after-erasure");
-        CommandResult replay = cli("replay", "--bootstrap-servers", stack.kafkaBootstrap(), "--from", from.toString(), "--to", to.toString(),
+        Cli replay = Cli.run("replay", "--bootstrap-servers", stack.kafkaBootstrap(), "--from", from.toString(), "--to", to.toString(),
                 "--out", out.toString());
         assertThat(replay.exit()).as(replay.err()).isZero();
         String json = Files.readString(out.resolve("report.json"));
@@ -210,11 +200,11 @@ class ReplayEndToEndTest {
         assertThat(Files.readString(out.resolve("report.html"))).contains(LIN).doesNotContain(BIDEN);
 
         // Bad input from the CLI: a reversed range (usage, 2), a camera with no frames (1, naming the ones that have).
-        CommandResult reversed = cli("replay", "--bootstrap-servers", stack.kafkaBootstrap(), "--from", to.toString(), "--to", from.toString(),
+        Cli reversed = Cli.run("replay", "--bootstrap-servers", stack.kafkaBootstrap(), "--from", to.toString(), "--to", from.toString(),
                 "--out", dir.resolve("x").toString());
         assertThat(reversed.exit()).isEqualTo(2);
         assertThat(reversed.err()).contains("reversed");
-        CommandResult garage = cli("replay", "--bootstrap-servers", stack.kafkaBootstrap(), "--from", from.toString(), "--to", to.toString(),
+        Cli garage = Cli.run("replay", "--bootstrap-servers", stack.kafkaBootstrap(), "--from", from.toString(), "--to", to.toString(),
                 "--cameras", "garage", "--out", dir.resolve("y").toString());
         assertThat(garage.exit()).isEqualTo(1);
         assertThat(garage.err()).contains("garage").contains("lobby, stage");
@@ -222,19 +212,6 @@ class ReplayEndToEndTest {
         assertThat(dir.resolve("y")).doesNotExist();
     }
 
-    record CommandResult(int exit, String out, String err) {
-    }
-
-    static CommandResult cli(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine command = Facestream.commandLine();
-        command.setOut(new PrintWriter(out, true));
-        command.setErr(new PrintWriter(err, true));
-        int exit = command.execute(args);
-        System.out.println("facestream " + args[0] + ": exit " + exit + "\n" + out + err);
-        return new CommandResult(exit, out.toString(), err.toString());
-    }
 
     static JsonNode person(JsonNode report, long id) {
         for (JsonNode person : report.get("people")) {

@@ -13,13 +13,18 @@ import java.util.UUID;
 final class TestStack implements AutoCloseable {
 
     final LocalStack stack;
+    /** The gateway's base URL, and a client of it with the class's admin key. */
+    final String url;
     final Gateway gateway;
+    final String adminKey;
     private final String schema;
     private final String[] properties;
 
-    private TestStack(LocalStack stack, Gateway gateway, String schema, String[] properties) {
+    private TestStack(LocalStack stack, String url, String adminKey, String schema, String[] properties) {
         this.stack = stack;
-        this.gateway = gateway;
+        this.url = url;
+        this.gateway = new Gateway(url, adminKey);
+        this.adminKey = adminKey;
         this.schema = schema;
         this.properties = properties;
     }
@@ -39,9 +44,9 @@ final class TestStack implements AutoCloseable {
         try {
             stack = LocalStack.start(new LocalStackConfig(Files.createTempDirectory("facestream-" + name), 0, null, TestSchema.DATABASE_URL,
                     TestSchema.REDIS_URL, LocalStack.freePort()));
-            Gateway gateway = new Gateway(stack.startGateway(0), adminKey);
-            PipelineEndToEndTest.awaitHealthy(gateway);
-            return new TestStack(stack, gateway, schema, keys);
+            TestStack started = new TestStack(stack, stack.startGateway(0), adminKey, schema, keys);
+            PipelineEndToEndTest.awaitHealthy(started.gateway);
+            return started;
         } catch (Exception | Error e) {
             if (stack != null) {
                 stack.close();

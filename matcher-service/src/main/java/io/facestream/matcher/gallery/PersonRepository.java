@@ -135,8 +135,14 @@ public final class PersonRepository {
     }
 
     private static long insertFace(Connection connection, long personId, String frameId, String model, float[] vector) throws SQLException {
+        return insertVector(connection, "face_embedding", personId, frameId, model, vector);
+    }
+
+    /** A person's vector row in {@code table} (a constant of this class, never input: face_embedding or negative_example); its id. */
+    private static long insertVector(Connection connection, String table, long personId, String frameId, String model, float[] vector)
+            throws SQLException {
         try (PreparedStatement st = connection.prepareStatement(
-                "insert into face_embedding (person_id, model, dimension, vector, source_frame_id) values (?, ?, ?, ?, ?) returning id")) {
+                "insert into " + table + " (person_id, model, dimension, vector, source_frame_id) values (?, ?, ?, ?, ?) returning id")) {
             st.setLong(1, personId);
             st.setString(2, model);
             st.setInt(3, vector.length);
@@ -204,18 +210,7 @@ public final class PersonRepository {
                         connection.rollback();
                         return Optional.empty();
                     }
-                    try (PreparedStatement st = connection.prepareStatement(
-                            "insert into negative_example (person_id, model, dimension, vector, source_frame_id) values (?, ?, ?, ?, ?) returning id")) {
-                        st.setLong(1, personId);
-                        st.setString(2, model);
-                        st.setInt(3, vector.length);
-                        st.setBytes(4, toBytes(vector));
-                        st.setString(5, frameId);
-                        try (ResultSet rs = st.executeQuery()) {
-                            rs.next();
-                            stored = rs.getLong(1);
-                        }
-                    }
+                    stored = insertVector(connection, "negative_example", personId, frameId, model, vector);
                     touch(connection, personId);
                 }
                 connection.commit();
