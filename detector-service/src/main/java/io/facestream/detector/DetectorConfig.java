@@ -3,6 +3,7 @@ package io.facestream.detector;
 import io.facestream.face.Detector;
 import io.facestream.face.ModelPack;
 import io.facestream.face.Recognizer;
+import io.facestream.schemas.PipelineStreams;
 import io.facestream.schemas.Settings;
 
 /**
@@ -21,7 +22,7 @@ public record DetectorConfig(String bootstrapServers, String applicationId, int 
         return new DetectorConfig(
                 Settings.kafkaBootstrapServers(),
                 Settings.get("FACESTREAM_DETECTOR_APPLICATION_ID", "facestream-detector"),
-                Settings.getInt("FACESTREAM_STREAM_THREADS", 1),
+                PipelineStreams.streamThreads(),
                 detector,
                 // Scores are on each detector's own scale, so its own default applies unless set.
                 Settings.getFloat("FACESTREAM_DETECTION_SCORE_THRESHOLD", detector.defaultSettings().scoreThreshold()),

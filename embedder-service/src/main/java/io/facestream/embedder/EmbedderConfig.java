@@ -1,6 +1,7 @@
 package io.facestream.embedder;
 
 import io.facestream.face.ModelPack;
+import io.facestream.schemas.PipelineStreams;
 import io.facestream.schemas.Settings;
 
 /**
@@ -15,7 +16,7 @@ public record EmbedderConfig(String bootstrapServers, String applicationId, int 
         return new EmbedderConfig(
                 Settings.kafkaBootstrapServers(),
                 Settings.get("FACESTREAM_EMBEDDER_APPLICATION_ID", "facestream-embedder"),
-                Settings.getInt("FACESTREAM_STREAM_THREADS", 1),
+                PipelineStreams.streamThreads(),
                 pack.recognizer(Settings.get("FACESTREAM_RECOGNIZER", null)).modelName(),
                 Boolean.parseBoolean(Settings.get("FACESTREAM_FLIP", String.valueOf(pack.flip()))));
     }

@@ -17,6 +17,10 @@ public class UploadLimits {
         factory.setMaxFileSize(properties.maxUploadSize());
         // Room for the text fields (name, face_id) and the part headers next to a file at the limit.
         factory.setMaxRequestSize(DataSize.ofBytes(properties.maxUploadSize().toBytes() + DataSize.ofKilobytes(64).toBytes()));
+        // Uploads stay in memory up to the limit: a face photo is biometric data and must not sit in a temp file on the
+        // gateway's disk (Tomcat's default threshold of 0 wrote every upload to disk and read it back). The gateway reads
+        // each upload into one byte array for Kafka anyway, so this adds no more than one upload's size per request.
+        factory.setFileSizeThreshold(properties.maxUploadSize());
         return factory.createMultipartConfig();
     }
 }

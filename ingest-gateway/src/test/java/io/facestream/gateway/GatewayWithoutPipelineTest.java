@@ -19,6 +19,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -123,6 +124,31 @@ class GatewayWithoutPipelineTest {
         assertThat(answer.status()).isEqualTo(504);
         assertThat(answer.body().get("error").asText()).isEqualTo("timeout");
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+    }
+
+    @Autowired
+    jakarta.servlet.ServletContext servletContext;
+
+    /** A face photo is biometric data: while a request waits for its answer, no copy of the upload sits in a temp file. */
+    @Test
+    void uploadsAreNotWrittenToDisk() throws Exception {
+        java.io.File tempDir = (java.io.File) servletContext.getAttribute(jakarta.servlet.ServletContext.TEMPDIR);
+        assertThat(tempDir).isNotNull();
+        java.util.concurrent.CompletableFuture<Answer> pending = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> post("/api/recognition/recognize", form(TestPhotos.bytes(TestPhotos.A1), null, null)));
+        int looks = 0;
+        List<String> seen = new java.util.ArrayList<>();
+        // The pipeline never answers here, so the request stays open for the 1 s reply timeout: look while it does.
+        while (!pending.isDone()) {
+            try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.walk(tempDir.toPath())) {
+                files.filter(java.nio.file.Files::isRegularFile).map(java.nio.file.Path::toString).forEach(seen::add);
+            }
+            looks++;
+            Thread.sleep(20);
+        }
+        assertThat(pending.get().status()).isEqualTo(504);
+        assertThat(looks).as("looked while the request was open").isGreaterThan(5);
+        assertThat(seen).as("files in the servlet temp dir " + tempDir).isEmpty();
     }
 
     @Test

@@ -7,6 +7,7 @@ import io.facestream.face.ImpostorTail;
 import io.facestream.face.Recognizer;
 import io.facestream.matcher.gallery.Gallery;
 import io.facestream.matcher.tracking.TrackerSettings;
+import io.facestream.schemas.PipelineStreams;
 import io.facestream.schemas.Settings;
 
 /**
@@ -167,7 +168,7 @@ public record MatcherConfig(
         return new MatcherConfig(
                 Settings.kafkaBootstrapServers(),
                 Settings.get("FACESTREAM_MATCHER_APPLICATION_ID", "facestream-matcher"),
-                Settings.getInt("FACESTREAM_STREAM_THREADS", 1),
+                PipelineStreams.streamThreads(),
                 Settings.get("DATABASE_URL", "jdbc:postgresql://127.0.0.1:5432/test"),
                 Settings.get("DATABASE_USER", "postgres"),
                 Settings.get("DATABASE_PASSWORD", ""),

@@ -24,6 +24,18 @@ public final class PipelineStreams {
     private PipelineStreams() {
     }
 
+    /**
+     * Stream threads per instance ({@code FACESTREAM_STREAM_THREADS}): by default one per core the JVM may use, but no
+     * more than a topic's partitions (a thread beyond them gets no work). With one thread a stage used one core at
+     * most, so an instance on a larger machine left its other cores idle, and the slowest stage capped the pipeline:
+     * the research embedder takes about 50 ms for a 3-face frame, 20 frames/s on one thread, where the two cores here
+     * reach 27 frames/s of models (docs/performance.md). The models' sessions are shared by the threads (ONNX Runtime
+     * runs a session from several threads; each keeps its own input buffer).
+     */
+    public static int streamThreads() {
+        return Settings.getInt("FACESTREAM_STREAM_THREADS", Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), Topics.PIPELINE_PARTITIONS)));
+    }
+
     public static Properties properties(String applicationId, String bootstrapServers, int streamThreads) {
         Properties p = new Properties();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);

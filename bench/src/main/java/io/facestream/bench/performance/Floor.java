@@ -51,6 +51,50 @@ final class Floor {
         }
     }
 
+    /**
+     * The same work on every core at once: one thread per core, sharing one detector and one embedder as a service's
+     * stream threads do, for {@code seconds}. Frames/s of all threads together: what the models alone reach when the
+     * cores run side by side (they share caches and memory bandwidth), against the one-thread floor times the cores.
+     */
+    static double allCores(String detectorName, float scoreThreshold, String recognizerName, boolean flip, byte[] jpeg, int expectedFaces,
+                           double seconds) throws Exception {
+        ModelStore models = ModelStore.fromEnvironment();
+        Detector known = Detector.named(detectorName);
+        int cores = Runtime.getRuntime().availableProcessors();
+        try (FaceDetector detector = known.create(models, known.defaultSettings().withScoreThreshold(scoreThreshold));
+             FaceEmbedder embedder = OnnxFaceEmbedder.create(Recognizer.byModelName(recognizerName), models, flip)) {
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(cores);
+            try {
+                List<java.util.concurrent.Future<Integer>> done = new ArrayList<>();
+                for (int i = 0; i < cores; i++) {
+                    done.add(pool.submit(() -> {
+                        run(detector, embedder, jpeg, expectedFaces, 1.5, new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+                        return 0;
+                    }));
+                }
+                for (java.util.concurrent.Future<Integer> f : done) {
+                    f.get();
+                }
+                done.clear();
+                long begin = System.nanoTime();
+                for (int i = 0; i < cores; i++) {
+                    done.add(pool.submit(() -> {
+                        List<Double> decode = new ArrayList<>();
+                        run(detector, embedder, jpeg, expectedFaces, seconds, decode, new ArrayList<>(), new ArrayList<>());
+                        return decode.size();
+                    }));
+                }
+                int frames = 0;
+                for (java.util.concurrent.Future<Integer> f : done) {
+                    frames += f.get();
+                }
+                return frames / ((System.nanoTime() - begin) / 1e9);
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
+
     private static void run(FaceDetector detector, FaceEmbedder embedder, byte[] jpeg, int expectedFaces, double seconds,
                             List<Double> decode, List<Double> detect, List<Double> embed) throws ImageDecodeException {
         long end = System.nanoTime() + (long) (seconds * 1e9);

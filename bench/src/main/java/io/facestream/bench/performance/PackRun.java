@@ -16,7 +16,7 @@ final class PackRun {
     record Result(String pack, String detector, String recognizer, boolean flip, int cores, String loadAtStart, double warmupSeconds,
                   Floor.Result floorOneFace, Floor.Result floorThreeFaces, List<RestLoad.Result> rest,
                   List<CameraLoad.Step> kneeOneFace, List<CameraLoad.Step> kneeThreeFaces, Floor.Result floorOneFaceAtEnd,
-                  Floor.Result floorThreeFacesAtEnd, String loadAtEnd, double seconds) {
+                  Floor.Result floorThreeFacesAtEnd, String loadAtEnd, double seconds, double allCoresOneFace, double allCoresThreeFaces, int streamThreads) {
 
         /**
          * The faster of the two one-face floors (after warm-up, and after all tables): one thread on a loaded machine
@@ -60,17 +60,22 @@ final class PackRun {
             // Warm-up: the first minutes run slower while the JIT compiles the hot paths of every stage (PERF-NOTES: +25 %
             // once it settles). A fixed 25 s was not enough: on a quiet machine the compiler threads still took 9.8 ms of
             // CPU per frame at c=1 afterwards (6.0 at c=4), a third of the pipeline's own 26 ms, and a service that runs
-            // for days pays none of it. So load in 10 s rounds until the JIT takes under 1 ms of CPU a frame (or 3 min
+            // for days pays none of it. So load in 10 s rounds until the JIT takes under 1 ms of CPU a frame (or 4 min
             // pass: then the tables say so through the JIT column). The floor below is warmed up too.
+            // Rounds at c=4 alone left the JIT at 1-7 ms a frame in the tables at c=1, 8 and 16 after 180 s (the broker's,
+            // Tomcat's and the locks' paths differ with concurrency), so the rounds go through the concurrencies measured.
             double warmup = 0;
             RestLoad.Result w;
             double jit;
+            int round = 0;
+            int[] concurrencies = {4, 1, 8, 2, 16};
             do {
-                w = stack.rest.run(images.oneFace(), 4, quick ? 5 : 10, 1);
+                int c = concurrencies[round++ % concurrencies.length];
+                w = stack.rest.run(images.oneFace(), c, quick ? 5 : 10, 1);
                 warmup += w.seconds();
                 jit = w.cpuMsPerFrame().getOrDefault("JIT", 0.0);
-                say("warming up: %.0f s, %.1f frames/s at c=4, JIT %.1f ms CPU a frame", warmup, w.framesPerSecond(), jit);
-            } while (jit > 1.0 && warmup < (quick ? 30 : 180));
+                say("warming up: %.0f s, %.1f frames/s at c=%d, JIT %.1f ms CPU a frame", warmup, w.framesPerSecond(), c, jit);
+            } while ((jit > 1.0 || round < concurrencies.length) && warmup < (quick ? 30 : 240));
             cameras.run("warm", images.threeFaces(), Math.max(5, w.framesPerSecond() / 4), quick ? 3 : 6, 10);
             cameras.drain(20);
             say("warmed up: %.1f frames/s at c=4", w.framesPerSecond());
@@ -83,6 +88,14 @@ final class PackRun {
             say("floor: 1 face %.1f ms/frame (decode %.1f, detect %.1f, align+embed %.1f; CPU %.1f ms) -> %.1f frames/s on %d cores; 3 faces %.1f ms (CPU %.1f) -> %.1f frames/s; load %s",
                     floor1.frameMs(), floor1.decodeMs(), floor1.detectMs(), floor1.embedMs(), floor1.cpuMs(), floor1.framesPerSecond(), floor1.cores(),
                     floor3.frameMs(), floor3.cpuMs(), floor3.framesPerSecond(), Stats.load());
+
+            // Does the floor's "times the cores" hold? The models on every core at once, sharing caches and memory bandwidth.
+            double allCores1 = Floor.allCores(detector.detector().modelName(), detector.scoreThreshold(), embedder.recognizer(), embedder.flip(),
+                    images.oneFace(), 1, floorSeconds);
+            double allCores3 = Floor.allCores(detector.detector().modelName(), detector.scoreThreshold(), embedder.recognizer(), embedder.flip(),
+                    images.threeFaces(), 3, floorSeconds);
+            say("models on all cores at once: 1 face %.1f frames/s (%.0f %% of the floor), 3 faces %.1f frames/s (%.0f %%); load %s", allCores1,
+                    100 * allCores1 / floor1.framesPerSecond(), allCores3, 100 * allCores3 / floor3.framesPerSecond(), Stats.load());
 
             List<RestLoad.Result> rest = new ArrayList<>();
             for (int c : CONCURRENCY) {
@@ -106,7 +119,22 @@ final class PackRun {
                 fleet.result = FleetRun.run(pack, images, fleet.selfCommand, fleet.logDir, quick, stack, answers);
             }
             return new Result(pack, detector.detector().modelName(), embedder.recognizer(), embedder.flip(), floor1.cores(), loadAtStart, warmup,
-                    floor1, floor3, rest, knee1, knee3, floorEnd, floorEnd3, Stats.load(), (System.nanoTime() - begin) / 1e9);
+                    floor1, floor3, rest, knee1, knee3, floorEnd, floorEnd3, Stats.load(), (System.nanoTime() - begin) / 1e9, allCores1, allCores3,
+                    detector.streamThreads());
+        }
+    }
+
+    /** The floor with one and three faces, one thread and then all cores at once, printed. */
+    static void floors(BenchImages images, double seconds) throws Exception {
+        DetectorConfig detector = DetectorConfig.fromEnvironment();
+        EmbedderConfig embedder = EmbedderConfig.fromEnvironment();
+        String d = detector.detector().modelName();
+        for (int faces : new int[] {1, 3}) {
+            byte[] jpeg = faces == 1 ? images.oneFace() : images.threeFaces();
+            Floor.Result one = Floor.measure(d, detector.scoreThreshold(), embedder.recognizer(), embedder.flip(), jpeg, faces, seconds);
+            double all = Floor.allCores(d, detector.scoreThreshold(), embedder.recognizer(), embedder.flip(), jpeg, faces, seconds);
+            say("floor %d face(s): one thread %.2f ms/frame -> %.1f frames/s times %d cores; all cores at once %.1f frames/s (%.0f %% of it); load %s",
+                    faces, one.frameMs(), one.framesPerSecond(), one.cores(), all, 100 * all / one.framesPerSecond(), Stats.load());
         }
     }
 

@@ -32,7 +32,8 @@ public final class PerformanceBench {
             usage: java -jar bench/target/bench-0.1.0-SNAPSHOT-exec.jar performance [--packs permissive,research] [--fleet true|false]
                    [--data ../shared/data] [--out docs/performance.md] [--quick true] [--work target/performance]
             Runs the local stack with real models per pack (floor, REST latency by concurrency, camera knee with 1 and 3 faces)
-            and a fleet of camera processes; writes docs/performance.md and its chart. Loopback only; about 10 minutes.""";
+            and a fleet of camera processes; writes docs/performance.md and its chart. Loopback only; about 15 minutes.
+            --role floor: only the bare-model floor of the pack FACESTREAM_MODEL_PACK names, one thread and all cores at once (a minute).""";
 
     private PerformanceBench() {
     }
@@ -59,6 +60,11 @@ public final class PerformanceBench {
         String role = options.getOrDefault("role", "all");
         BenchImages images = BenchImages.from(data);
         switch (role) {
+            case "floor" -> {
+                // The floor alone, one thread and all cores at once, for the pack FACESTREAM_MODEL_PACK names.
+                PackRun.floors(images, quick ? 3 : 8);
+                System.exit(0);
+            }
             case "pack" -> {
                 String pack = options.get("pack");
                 // Camera processes: small, quick-starting JVMs (C1 only), as a fleet's producers would be sized.

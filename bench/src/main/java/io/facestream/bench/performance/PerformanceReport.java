@@ -30,10 +30,11 @@ final class PerformanceReport {
                 .append("Absolute numbers move with that load; the ratio to the bare-model floor, measured in the same run and the same JVM, ")
                 .append("is the figure to compare.\n\n");
         md.append("Each pack runs in a JVM of its own with the whole local stack (embedded Kafka broker, PostgreSQL and Redis, detector, ")
-                .append("embedder, matcher, gateway: `local-stack`), one person enrolled, warmed up before anything is measured: REST load at c=4 ")
-                .append("in 10 s rounds until the JIT compiler threads take under 1 ms of CPU per frame (")
+                .append("embedder, matcher, gateway: `local-stack`), one person enrolled, warmed up before anything is measured: REST load ")
+                .append("in 10 s rounds at c=4, 1, 8, 2, 16 in turn until the JIT compiler threads take under 1 ms of CPU per frame (")
                 .append(packs.stream().map(p -> f("%s %.0f s", p.pack(), p.warmupSeconds())).collect(java.util.stream.Collectors.joining(", ")))
-                .append("; capped at 180 s). ")
+                .append("; capped at 240 s; the stack's services run ").append(packs.isEmpty() ? 1 : packs.get(0).streamThreads())
+                .append(" Kafka Streams thread(s) each, one per core by default). ")
                 .append("Frames are 640×480 JPEGs (quality 90) made from `../shared/data`: one face (`deepface/images/img2.jpg` scaled to VGA) ")
                 .append("and three faces (three reference photos side by side).\n\n");
 
@@ -71,6 +72,19 @@ final class PerformanceReport {
                 md.append(f("| %s | %d | %s | %d | %.2f | %.2f | %.2f | %.2f | %.1f | %.1f | %s |\n", p.pack(), fl.faces(),
                         (start ? "after warm-up" : "at the end") + (used ? " (used)" : ""), fl.frames(), fl.decodeMs(), fl.detectMs(),
                         fl.embedMs(), fl.frameMs(), fl.cpuMs(), fl.framesPerSecond(), start ? p.loadAtStart() : p.loadAtEnd()));
+            }
+        }
+
+        md.append("\nDoes \"times the cores\" hold? The same work on every core at once (one thread per core, sharing one detector and one ")
+                .append("embedder as a service's stream threads do), measured after the warm-up. A share near 100 % means the cores do not slow each ")
+                .append("other down, so the floor is a ceiling the pipeline could reach if nothing but the models ran.\n\n")
+                .append("| pack | faces | floor frames/s (one thread × cores) | all cores at once, frames/s | share |\n|---|---|---|---|---|\n");
+        for (PackRun.Result p : packs) {
+            if (p.allCoresOneFace() > 0) {
+                md.append(f("| %s | 1 | %.1f | %.1f | %.0f %% |\n", p.pack(), p.floorOneFace().framesPerSecond(), p.allCoresOneFace(),
+                        100 * p.allCoresOneFace() / p.floorOneFace().framesPerSecond()));
+                md.append(f("| %s | 3 | %.1f | %.1f | %.0f %% |\n", p.pack(), p.floorThreeFaces().framesPerSecond(), p.allCoresThreeFaces(),
+                        100 * p.allCoresThreeFaces() / p.floorThreeFaces().framesPerSecond()));
             }
         }
 
