@@ -29,6 +29,19 @@ final class FleetRun {
     }
 
     /** On a stack already warmed up by a pack's run (a stack start takes minutes on a loaded 2-core machine). */
+    /**
+     * The fleet's cameras decode the clip with ffmpeg: checked before anything runs, as a run without it failed only at
+     * its fleet table, after every pack's tables (a fresh machine has no ffmpeg until `.ci/run` or the user installs it).
+     */
+    static void requireFfmpeg() {
+        try {
+            new io.facestream.camera.FfmpegDecoder(FPS, io.facestream.camera.FfmpegDecoder.DEFAULT_MAX_SIDE).check();
+        } catch (RuntimeException e) {
+            System.err.println("performance: the camera fleet table needs ffmpeg. " + e.getMessage() + "; or run with --fleet false");
+            System.exit(2);
+        }
+    }
+
     static Result run(String pack, BenchImages images, List<String> selfCommand, Path logDir, boolean quick, BenchStack stack,
                       AnswerWatch answers) throws Exception {
         long begin = System.nanoTime();

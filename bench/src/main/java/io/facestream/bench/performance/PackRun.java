@@ -47,7 +47,8 @@ final class PackRun {
     private PackRun() {
     }
 
-    static Result run(String pack, BenchImages images, boolean quick, FleetOrder fleet) throws Exception {
+    /** Runs the pack's tables, writes them to {@code resultFile} (before the fleet, so a failing fleet loses none of them), then the fleet. */
+    static Result run(String pack, BenchImages images, boolean quick, FleetOrder fleet, java.nio.file.Path resultFile) throws Exception {
         long begin = System.nanoTime();
         DetectorConfig detector = DetectorConfig.fromEnvironment();
         EmbedderConfig embedder = EmbedderConfig.fromEnvironment();
@@ -115,12 +116,14 @@ final class PackRun {
                     images.threeFaces(), 3, floorSeconds);
             say("floor again at the end: %.1f ms/frame -> %.1f frames/s, 3 faces %.1f frames/s; load %s", floorEnd.frameMs(), floorEnd.framesPerSecond(),
                     floorEnd3.framesPerSecond(), Stats.load());
+            Result result = new Result(pack, detector.detector().modelName(), embedder.recognizer(), embedder.flip(), floor1.cores(), loadAtStart,
+                    warmup, floor1, floor3, rest, knee1, knee3, floorEnd, floorEnd3, Stats.load(), (System.nanoTime() - begin) / 1e9, allCores1,
+                    allCores3, detector.streamThreads());
+            PerformanceBench.JSON.writeValue(resultFile.toFile(), result);
             if (fleet != null) {
                 fleet.result = FleetRun.run(pack, images, fleet.selfCommand, fleet.logDir, quick, stack, answers);
             }
-            return new Result(pack, detector.detector().modelName(), embedder.recognizer(), embedder.flip(), floor1.cores(), loadAtStart, warmup,
-                    floor1, floor3, rest, knee1, knee3, floorEnd, floorEnd3, Stats.load(), (System.nanoTime() - begin) / 1e9, allCores1, allCores3,
-                    detector.streamThreads());
+            return result;
         }
     }
 

@@ -33,6 +33,7 @@ public final class PerformanceBench {
                    [--data ../shared/data] [--out docs/performance.md] [--quick true] [--work target/performance]
             Runs the local stack with real models per pack (floor, REST latency by concurrency, camera knee with 1 and 3 faces)
             and a fleet of camera processes; writes docs/performance.md and its chart. Loopback only; about 15 minutes.
+            --role report: writes the report again from the results a run left in --work.
             --role floor: only the bare-model floor of the pack FACESTREAM_MODEL_PACK names, one thread and all cores at once (a minute).""";
 
     private PerformanceBench() {
@@ -65,14 +66,30 @@ public final class PerformanceBench {
                 PackRun.floors(images, quick ? 3 : 8);
                 System.exit(0);
             }
+            case "report" -> {
+                // Writes the report again from the results a run left in --work (after a change to the report's text).
+                List<PackRun.Result> results = new ArrayList<>();
+                for (String pack : options.getOrDefault("packs", "permissive,research").split(",")) {
+                    results.add(JSON.readValue(work.resolve("pack-" + pack + ".json").toFile(), PackRun.Result.class));
+                }
+                write(options, work, results, Files.exists(work.resolve("fleet.json")), "--work " + work, results.get(0).loadAtStart(),
+                        results.get(results.size() - 1).loadAtEnd(), results.stream().mapToDouble(PackRun.Result::seconds).sum() / 60);
+                System.exit(0);
+            }
             case "pack" -> {
                 String pack = options.get("pack");
                 // Camera processes: small, quick-starting JVMs (C1 only), as a fleet's producers would be sized.
                 PackRun.FleetOrder fleet = Boolean.parseBoolean(options.getOrDefault("fleet", "false"))
                         ? new PackRun.FleetOrder(selfCommand(List.of("-Xmx128m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC")), work) : null;
-                JSON.writeValue(work.resolve("pack-" + pack + ".json").toFile(), PackRun.run(pack, images, quick, fleet));
-                if (fleet != null) {
-                    JSON.writeValue(work.resolve("fleet.json").toFile(), fleet.result);
+                try {
+                    PackRun.run(pack, images, quick, fleet, work.resolve("pack-" + pack + ".json"));
+                    if (fleet != null) {
+                        JSON.writeValue(work.resolve("fleet.json").toFile(), fleet.result);
+                    }
+                } catch (Throwable e) {
+                    // Exit whatever threads the stack left running: a failed part must fail the run, not hang it.
+                    e.printStackTrace();
+                    System.exit(1);
                 }
                 System.exit(0);
             }
@@ -84,6 +101,9 @@ public final class PerformanceBench {
         long begin = System.nanoTime();
         List<String> packs = List.of(options.getOrDefault("packs", "permissive,research").split(","));
         boolean fleet = Boolean.parseBoolean(options.getOrDefault("fleet", "true"));
+        if (fleet) {
+            FleetRun.requireFfmpeg();
+        }
         String startLoad = Stats.load();
         PackRun.say("performance bench: packs %s, fleet %s, load %s", packs, fleet, startLoad);
         List<PackRun.Result> results = new ArrayList<>();
@@ -101,13 +121,18 @@ public final class PerformanceBench {
             child(work, List.of("--role", "pack", "--pack", "permissive", "--fleet", "true", "--quick", String.valueOf(quick)), Map.of("FACESTREAM_MODEL_PACK", "permissive"),
                     "pack-permissive");
         }
+        write(options, work, results, fleet, String.join(" ", args), startLoad, Stats.load(), (System.nanoTime() - begin) / 60e9);
+    }
+
+    /** docs/performance.md and its chart from the parts' results in {@code work}. */
+    private static void write(Map<String, String> options, Path work, List<PackRun.Result> results, boolean fleet, String command,
+                              String startLoad, String endLoad, double minutes) throws Exception {
         FleetRun.Result fleetResult = fleet ? JSON.readValue(work.resolve("fleet.json").toFile(), FleetRun.Result.class) : null;
         Path out = Path.of(options.getOrDefault("out", "docs/performance.md"));
         Path svg = out.resolveSibling(out.getFileName().toString().replaceFirst("\\.md$", "") + ".svg");
         Files.createDirectories(out.toAbsolutePath().getParent());
-        double minutes = (System.nanoTime() - begin) / 60e9;
         Files.writeString(svg, PerformanceChart.svg(results, fleetResult));
-        Files.writeString(out, PerformanceReport.markdown(results, fleetResult, String.join(" ", args), startLoad, Stats.load(), minutes,
+        Files.writeString(out, PerformanceReport.markdown(results, fleetResult, command, startLoad, endLoad, minutes,
                 svg.getFileName().toString()));
         PackRun.say("wrote %s and %s after %.1f min", out, svg, minutes);
     }
