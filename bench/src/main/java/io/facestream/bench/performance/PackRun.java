@@ -145,7 +145,17 @@ final class PackRun {
             throws InterruptedException {
         List<CameraLoad.Step> steps = new ArrayList<>();
         double previous = 0;
+        // Past the planned steps the rate keeps rising by an eighth while each step holds (up to 3 times the estimate): a
+        // run whose REST estimate came out low (the 3-face estimate is scaled from it) otherwise ended with every step
+        // sustained and no knee found.
+        List<Double> shares = new ArrayList<>();
         for (double share : RATE_STEPS) {
+            shares.add(share);
+        }
+        for (double share = RATE_STEPS[RATE_STEPS.length - 1] * 1.125; share <= 3; share *= 1.125) {
+            shares.add(share);
+        }
+        for (double share : shares) {
             // Rates in half frames/s, each above the last (a low estimate would otherwise round several steps alike).
             double rate = Math.max(previous + 0.5, Math.max(1, Math.round(estimate * share * 2) / 2.0));
             previous = rate;
