@@ -2,6 +2,10 @@ package io.facestream.bench.performance;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import org.opencv.core.Mat;
 
@@ -63,36 +67,34 @@ final class Floor {
         int cores = Runtime.getRuntime().availableProcessors();
         try (FaceDetector detector = known.create(models, known.defaultSettings().withScoreThreshold(scoreThreshold));
              FaceEmbedder embedder = OnnxFaceEmbedder.create(Recognizer.byModelName(recognizerName), models, flip)) {
-            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(cores);
+            ExecutorService pool = Executors.newFixedThreadPool(cores);
             try {
-                List<java.util.concurrent.Future<Integer>> done = new ArrayList<>();
-                for (int i = 0; i < cores; i++) {
-                    done.add(pool.submit(() -> {
-                        run(detector, embedder, jpeg, expectedFaces, 1.5, new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
-                        return 0;
-                    }));
-                }
-                for (java.util.concurrent.Future<Integer> f : done) {
-                    f.get();
-                }
-                done.clear();
+                // Frames one thread runs in this many seconds (the warm-up's are not counted).
+                java.util.function.DoubleFunction<Callable<Integer>> frames = s -> () -> {
+                    List<Double> decode = new ArrayList<>();
+                    run(detector, embedder, jpeg, expectedFaces, s, decode, new ArrayList<>(), new ArrayList<>());
+                    return decode.size();
+                };
+                onEveryCore(pool, cores, frames.apply(1.5));
                 long begin = System.nanoTime();
-                for (int i = 0; i < cores; i++) {
-                    done.add(pool.submit(() -> {
-                        List<Double> decode = new ArrayList<>();
-                        run(detector, embedder, jpeg, expectedFaces, seconds, decode, new ArrayList<>(), new ArrayList<>());
-                        return decode.size();
-                    }));
-                }
-                int frames = 0;
-                for (java.util.concurrent.Future<Integer> f : done) {
-                    frames += f.get();
-                }
-                return frames / ((System.nanoTime() - begin) / 1e9);
+                int total = onEveryCore(pool, cores, frames.apply(seconds));
+                return total / ((System.nanoTime() - begin) / 1e9);
             } finally {
                 pool.shutdownNow();
             }
         }
+    }
+
+    private static int onEveryCore(ExecutorService pool, int cores, Callable<Integer> work) throws Exception {
+        List<Future<Integer>> running = new ArrayList<>();
+        for (int i = 0; i < cores; i++) {
+            running.add(pool.submit(work));
+        }
+        int total = 0;
+        for (Future<Integer> f : running) {
+            total += f.get();
+        }
+        return total;
     }
 
     private static void run(FaceDetector detector, FaceEmbedder embedder, byte[] jpeg, int expectedFaces, double seconds,
