@@ -27,7 +27,9 @@ import io.facestream.models.ModelStore;
 final class Floor {
 
     /** Per-frame milliseconds of one thread, by step, and what the machine's cores would do at that pace. */
-    record Result(int faces, int frames, double decodeMs, double detectMs, double embedMs, double frameMs, int cores, double framesPerSecond, double cpuMs) {
+    /** {@code load}: the load average when it was measured (null in results written before it was recorded). */
+    record Result(int faces, int frames, double decodeMs, double detectMs, double embedMs, double frameMs, int cores, double framesPerSecond, double cpuMs,
+                  String load) {
     }
 
     private Floor() {
@@ -51,7 +53,7 @@ final class Floor {
             double t = Stats.mean(detect);
             double e = Stats.mean(embed);
             int cores = Runtime.getRuntime().availableProcessors();
-            return new Result(expectedFaces, decode.size(), d, t, e, d + t + e, cores, cores * 1000.0 / (d + t + e), cpuMs);
+            return new Result(expectedFaces, decode.size(), d, t, e, d + t + e, cores, cores * 1000.0 / (d + t + e), cpuMs, Stats.load());
         }
     }
 

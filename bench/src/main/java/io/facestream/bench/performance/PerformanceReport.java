@@ -71,7 +71,7 @@ final class PerformanceReport {
                 boolean used = fl == p.floor1() || fl == p.floor3();
                 md.append(f("| %s | %d | %s | %d | %.2f | %.2f | %.2f | %.2f | %.1f | %.1f | %s |\n", p.pack(), fl.faces(),
                         (start ? "after warm-up" : "at the end") + (used ? " (used)" : ""), fl.frames(), fl.decodeMs(), fl.detectMs(),
-                        fl.embedMs(), fl.frameMs(), fl.cpuMs(), fl.framesPerSecond(), start ? p.loadAtStart() : p.loadAtEnd()));
+                        fl.embedMs(), fl.frameMs(), fl.cpuMs(), fl.framesPerSecond(), fl.load() != null ? fl.load() : start ? p.loadAtStart() : p.loadAtEnd()));
             }
         }
 
