@@ -79,7 +79,7 @@ final class PackRun {
             } while ((jit > 1.0 || round < concurrencies.length) && warmup < (quick ? 30 : 240));
             cameras.run("warm", images.threeFaces(), Math.max(5, w.framesPerSecond() / 4), quick ? 3 : 6, 10);
             cameras.drain(20);
-            say("warmed up: %.1f frames/s at c=4", w.framesPerSecond());
+            say("warmed up after %.0f s: %.1f frames/s at c=%d in the last round", warmup, w.framesPerSecond(), w.concurrency());
 
             double floorSeconds = quick ? 3 : 6;
             Floor.Result floor1 = Floor.measure(detector.detector().modelName(), detector.scoreThreshold(), embedder.recognizer(), embedder.flip(),
