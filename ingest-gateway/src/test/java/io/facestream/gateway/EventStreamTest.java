@@ -189,8 +189,10 @@ class EventStreamTest {
         assertThat(ended.get("best_face").get("face_id").asText()).isEqualTo("face-7");
         assertThat(ended.get("confidence").asDouble()).isEqualTo(0.8, org.assertj.core.data.Offset.offset(1e-6));
 
+        // Events are keyed by camera and the topic has several partitions (TopicBootstrap), so the order across
+        // cameras is not defined (CI once got door-2 first); within one camera it is, as the lobby client checks.
         assertThat(doors.await(2)).extracting(e -> e.get("camera").asText() + " " + e.get("kind").asText())
-                .containsExactly("door-1 started", "door-2 identified");
+                .containsExactlyInAnyOrder("door-1 started", "door-2 identified");
         assertThat(everything.await(6)).hasSize(6);
         // Nothing more arrived for the filtered clients (the unfiltered one saw all six by now).
         assertThat(lobby.events).isEmpty();
@@ -216,9 +218,12 @@ class EventStreamTest {
         }
         List<JsonNode> got = ana.await(3);
         assertThat(got).extracting(e -> e.get("camera").asText() + " " + e.get("kind").asText())
-                .containsExactly("lobby-9 identified", "lobby-9 identity_changed", "door-9 identified");
-        assertThat(got.get(1).get("previous_person").get("name").asText()).isEqualTo("Ana Silva");
-        assertThat(got.get(1).get("person").get("name").asText()).isEqualTo("Ben Okafor");
+                .containsExactlyInAnyOrder("lobby-9 identified", "lobby-9 identity_changed", "door-9 identified");
+        // Ordered within one camera (one key, one partition), not across cameras.
+        List<JsonNode> lobby = got.stream().filter(e -> e.get("camera").asText().equals("lobby-9")).toList();
+        assertThat(lobby).extracting(e -> e.get("kind").asText()).containsExactly("identified", "identity_changed");
+        assertThat(lobby.get(1).get("previous_person").get("name").asText()).isEqualTo("Ana Silva");
+        assertThat(lobby.get(1).get("person").get("name").asText()).isEqualTo("Ben Okafor");
         assertThat(anaAtDoor.await(1)).extracting(e -> e.get("camera").asText()).containsExactly("door-9");
         Thread.sleep(500);
         assertThat(ana.events).isEmpty();
