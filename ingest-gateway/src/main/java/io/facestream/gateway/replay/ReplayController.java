@@ -109,7 +109,8 @@ public class ReplayController {
     }
 
     @GetMapping("/{id}")
-    @io.swagger.v3.oas.annotations.Operation(summary = "A replay's status (running, done, failed, cancelled) with its progress; when done, the report")
+    @io.swagger.v3.oas.annotations.Operation(summary = "A replay's status (running, done, failed, cancelled) with its progress; when done, the report;"
+            + " when failed, its error (replay_interrupted: the gateway stopped while it ran; start it again). Kept across gateway restarts")
     public Status get(@PathVariable String id) {
         return status(jobs.find(id));
     }

@@ -10,6 +10,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.slf4j.Logger;
@@ -30,8 +31,10 @@ import io.facestream.replay.ResultsReplay;
 /**
  * Replay jobs of this gateway: one runs at a time on its own thread (a replay keeps the models busy on every core it
  * gets; a second would only halve both), each writes its report into its own directory under
- * {@code facestream.gateway.replay-dir}. Jobs are kept in memory: a restarted gateway forgets them (their directories
- * stay until deleted). The models are opened by the job and closed when it ends, so an idle gateway holds none.
+ * {@code facestream.gateway.replay-dir}. Each job's record is kept there too ({@link JobRecords}), so a restarted gateway
+ * still answers for the jobs it ran; one that was running when the gateway stopped is reported failed with
+ * {@code replay_interrupted} (it wrote no report: reports appear whole or not at all). The models are opened by the job
+ * and closed when it ends, so an idle gateway holds none.
  */
 @Component
 public class ReplayJobs implements DisposableBean {
@@ -41,10 +44,10 @@ public class ReplayJobs implements DisposableBean {
     public enum Status { RUNNING, DONE, FAILED, CANCELLED }
 
     public static final class Job {
-        final String id = UUID.randomUUID().toString();
+        final String id;
         final ReplayRequest request;
         final boolean fromResults;
-        final Instant created = Instant.now();
+        final Instant created;
         final Path dir;
         final AtomicBoolean cancel = new AtomicBoolean();
         volatile Status status = Status.RUNNING;
@@ -53,16 +56,20 @@ public class ReplayJobs implements DisposableBean {
         volatile String message;
         volatile Instant finished;
 
-        Job(ReplayRequest request, boolean fromResults, Path root) {
+        Job(String id, ReplayRequest request, boolean fromResults, Instant created, Path root) {
+            this.id = id;
             this.request = request;
             this.fromResults = fromResults;
+            this.created = created;
             this.dir = root.resolve(id);
         }
     }
 
     private final GatewayProperties properties;
     private final Path root;
+    private final JobRecords records;
     private final Map<String, Job> jobs = new ConcurrentHashMap<>();
+    private volatile boolean stopping;
     private final ExecutorService executor = Executors.newSingleThreadExecutor(runnable -> {
         Thread thread = new Thread(runnable, "replay-job");
         thread.setDaemon(true);
@@ -72,6 +79,19 @@ public class ReplayJobs implements DisposableBean {
     public ReplayJobs(GatewayProperties properties) {
         this.properties = properties;
         this.root = properties.replayDir();
+        this.records = new JobRecords(root);
+        for (Job job : records.load()) {
+            if (job.status == Status.RUNNING) {
+                // It was running when this gateway was killed: nothing ran it to its end.
+                interrupted(job);
+                job.finished = Instant.now();
+                save(job);
+            }
+            jobs.put(job.id, job);
+        }
+        if (!jobs.isEmpty()) {
+            log.info("{} replay jobs found under {}", jobs.size(), root);
+        }
     }
 
     /** Checks what can be checked at once (range, people, frames still kept), then starts the job. */
@@ -91,7 +111,12 @@ public class ReplayJobs implements DisposableBean {
         } catch (ReplayException e) {
             throw apiError(e);
         }
-        Job job = new Job(request, fromResults, root);
+        Job job = new Job(UUID.randomUUID().toString(), request, fromResults, Instant.now(), root);
+        try {
+            records.save(job);
+        } catch (IOException e) {
+            throw new ApiException(ApiError.INTERNAL, "the replay dir " + root + " cannot be written: " + e.getMessage());
+        }
         jobs.put(job.id, job);
         executor.submit(() -> run(job, environment));
         return job;
@@ -107,9 +132,13 @@ public class ReplayJobs implements DisposableBean {
             }
             job.status = Status.DONE;
         } catch (ReplayException e) {
-            job.status = e.reason() == ReplayException.Reason.CANCELLED ? Status.CANCELLED : Status.FAILED;
-            job.error = errorOf(e);
-            job.message = e.getMessage();
+            if (e.reason() == ReplayException.Reason.CANCELLED && stopping) {
+                interrupted(job);
+            } else {
+                job.status = e.reason() == ReplayException.Reason.CANCELLED ? Status.CANCELLED : Status.FAILED;
+                job.error = errorOf(e);
+                job.message = e.getMessage();
+            }
         } catch (IOException | RuntimeException e) {
             log.warn("replay {} failed", job.id, e);
             job.status = Status.FAILED;
@@ -117,6 +146,22 @@ public class ReplayJobs implements DisposableBean {
             job.message = "the replay failed: " + e.getMessage();
         } finally {
             job.finished = Instant.now();
+            save(job);
+        }
+    }
+
+    private static void interrupted(Job job) {
+        job.status = Status.FAILED;
+        job.error = ApiError.REPLAY_INTERRUPTED;
+        job.message = "the gateway stopped while this replay ran (it started " + job.created + "); no report was written: start it again";
+    }
+
+    /** Saves a job's record; a record that cannot be written is logged: the job still answers until the gateway stops. */
+    private void save(Job job) {
+        try {
+            records.save(job);
+        } catch (IOException | RuntimeException e) {
+            log.warn("replay {}'s record cannot be saved under {}: {}", job.id, root, e.getMessage());
         }
     }
 
@@ -137,6 +182,11 @@ public class ReplayJobs implements DisposableBean {
         }
         jobs.remove(id);
         deleteTree(job.dir);
+        try {
+            records.delete(id);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         return true;
     }
 
@@ -173,8 +223,12 @@ public class ReplayJobs implements DisposableBean {
     }
 
     @Override
-    public void destroy() {
+    public void destroy() throws InterruptedException {
+        stopping = true;
         jobs.values().forEach(job -> job.cancel.set(true));
-        executor.shutdownNow();
+        executor.shutdown();
+        // A cancelled replay stops at its next frame and then saves its record as interrupted; a gateway killed
+        // before that leaves it "running", which the next start reports the same way.
+        executor.awaitTermination(5, TimeUnit.SECONDS);
     }
 }

@@ -31,6 +31,8 @@ public enum ApiError {
     REPLAY_BUSY(HttpStatus.CONFLICT),
     /** A replay's clusters are asked for (to enrol one) before the replay has finished. */
     REPLAY_NOT_FINISHED(HttpStatus.CONFLICT),
+    /** A replay job's error only: the gateway stopped while it ran, so it wrote no report; start it again. */
+    REPLAY_INTERRUPTED(HttpStatus.SERVICE_UNAVAILABLE),
     /** The replay range starts before the oldest frame Kafka still keeps. */
     FRAMES_EXPIRED(HttpStatus.GONE),
     UNKNOWN_CAMERA(HttpStatus.UNPROCESSABLE_ENTITY),
