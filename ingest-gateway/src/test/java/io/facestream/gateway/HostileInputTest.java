@@ -212,6 +212,20 @@ class HostileInputTest {
         }
     }
 
+    /**
+     * The frame count once it reaches what is expected, or after 10 s: a frame is sent asynchronously, and the gateway's
+     * 504 can come before the broker has acknowledged it on a loaded machine.
+     */
+    long framesInKafka(long expected) throws InterruptedException {
+        long end = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        long count = framesInKafka();
+        while (count < expected && System.nanoTime() < end) {
+            Thread.sleep(50);
+            count = framesInKafka();
+        }
+        return count;
+    }
+
     long framesInKafka() {
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
@@ -596,7 +610,7 @@ class HostileInputTest {
             Answer answer = post(RECOGNIZE, Multipart.file(TestPhotos.bytes(TestPhotos.A1), "image/jpeg"));
             assertThat(answer.status()).as(answer.raw()).isEqualTo(504);
             assertThat(answer.error()).isEqualTo("timeout");
-            assertThat(framesInKafka()).isEqualTo(before[0] + 1);
+            assertThat(framesInKafka(before[0] + 1)).isEqualTo(before[0] + 1);
         }));
         return tests.stream();
     }
@@ -620,7 +634,7 @@ class HostileInputTest {
             long before = framesInKafka();
             Answer answer = entry.getValue().get();
             assertThat(answer.status()).as(answer.raw()).isEqualTo(504);
-            assertThat(framesInKafka()).isEqualTo(before + 1);
+            assertThat(framesInKafka(before + 1)).isEqualTo(before + 1);
         }));
     }
 
@@ -722,7 +736,7 @@ class HostileInputTest {
         assertThat(replies.get(1).path("sequence").asInt()).isEqualTo(1);
         assertThat(replies).allSatisfy(reply -> assertThat(reply.path("error").path("code").asText()).isEqualTo("timeout"));
         assertThat(good.closed).isNotDone();
-        assertThat(framesInKafka()).isEqualTo(before + 2);
+        assertThat(framesInKafka(before + 2)).isEqualTo(before + 2);
         good.close();
     }
 
@@ -739,7 +753,7 @@ class HostileInputTest {
         assertThat(replies).hasSize(sent);
         long busy = replies.stream().filter(reply -> reply.path("error").path("code").asText().equals("busy")).count();
         assertThat(busy).isGreaterThan(0);
-        assertThat(framesInKafka()).isEqualTo(before + sent - busy);
+        assertThat(framesInKafka(before + sent - busy)).isEqualTo(before + sent - busy);
         socket.close();
     }
 }

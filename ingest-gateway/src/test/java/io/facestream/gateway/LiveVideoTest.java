@@ -242,9 +242,10 @@ class LiveVideoTest {
         String session = track.substring(0, track.length() - "/1".length());
         assertThat(pipeline.received.get(session)).containsExactlyElementsOf(answered.stream().map(Reply::sequence).toList());
         // Each answered frame waited for at most the two in the pipeline ahead of it: about 3 × 100 ms, not the
-        // 3 s the last of an ordered burst waits. The bound leaves room for a loaded machine.
+        // 3 s the last of an ordered burst waits. The bound leaves room for a loaded machine (one GC pause or slow
+        // poll on two busy cores) while staying below what ordered mode would take.
         long worst = answered.stream().mapToLong(Reply::latencyMs).max().orElseThrow();
-        assertThat(worst).isLessThan(1500);
+        assertThat(worst).isLessThan(2500);
     }
 
     @Test
