@@ -15,6 +15,8 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.RecordDeserializationException;
 import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -34,6 +36,10 @@ import jakarta.annotation.PreDestroy;
  * Sends frames into the pipeline and hands each its result. Every gateway instance reads all
  * partitions of the results topic itself (no consumer group) and keeps only the results of
  * its own frames, so any number of instances can run side by side.
+ * <p>
+ * Most of that topic is other sources' answers: cameras' and other gateways' frames. A result's key is its frame's
+ * source id (every stage keeps the key the gateway sent), so the value is decoded only for a source with a frame
+ * waiting here; the rest are skipped as bytes.
  */
 @Component
 public class PipelineClient {
@@ -41,8 +47,11 @@ public class PipelineClient {
     private static final Logger log = LoggerFactory.getLogger(PipelineClient.class);
 
     private final KafkaProducer<String, Frame> producer;
-    private final KafkaConsumer<String, MatchResult> consumer;
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final Deserializer<MatchResult> results = Topics.MATCH_RESULTS.valueSerde().deserializer();
     private final Map<String, CompletableFuture<MatchResult>> pending = new ConcurrentHashMap<>();
+    /** How many frames of each source wait for a result here: the keys whose results are decoded. */
+    private final Map<String, Integer> waitingSources = new ConcurrentHashMap<>();
     private final Duration timeout;
     private final Thread reader;
     private volatile boolean running = true;
@@ -59,7 +68,7 @@ public class PipelineClient {
         consumer = new KafkaConsumer<>(KafkaClients.config(properties.kafkaBootstrapServers(), Map.of(
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.CLIENT_ID_CONFIG, "gateway-results-" + properties.instanceId())),
-                Topics.MATCH_RESULTS.keySerde().deserializer(), Topics.MATCH_RESULTS.valueSerde().deserializer());
+                Topics.MATCH_RESULTS.keySerde().deserializer(), new ByteArrayDeserializer());
         // Pinned now: every frame sent from here on has its result after this position.
         Consumers.assignAllFromEnd(consumer, Topics.MATCH_RESULTS.name());
         reader = new Thread(this::readResults, "gateway-results");
@@ -74,7 +83,9 @@ public class PipelineClient {
 
     public CompletableFuture<MatchResult> submit(Frame frame, Duration wait) {
         String id = frame.getHeader().getId();
+        String source = frame.getHeader().getSourceId();
         CompletableFuture<MatchResult> result = new CompletableFuture<>();
+        waitingSources.merge(source, 1, Integer::sum);
         pending.put(id, result);
         FrameLog.handle(log, "sent", frame.getHeader(), () -> producer.send(
                 new ProducerRecord<>(Topics.FRAMES.name(), frame.getHeader().getSourceId(), frame), (metadata, error) -> {
@@ -84,7 +95,10 @@ public class PipelineClient {
                 }));
         return result.orTimeout(wait.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
                 .exceptionallyCompose(e -> CompletableFuture.failedFuture(unwrap(e) instanceof TimeoutException ? new PipelineTimeoutException(wait) : e))
-                .whenComplete((r, e) -> pending.remove(id));
+                .whenComplete((r, e) -> {
+                    pending.remove(id);
+                    waitingSources.computeIfPresent(source, (key, count) -> count == 1 ? null : count - 1);
+                });
     }
 
     /**
@@ -108,14 +122,27 @@ public class PipelineClient {
         return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
     }
 
+    private void answer(ConsumerRecord<String, byte[]> record) {
+        MatchResult result;
+        try {
+            result = results.deserialize(record.topic(), record.value());
+        } catch (RuntimeException e) {
+            log.warn("skipping unreadable result at {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), e.getMessage());
+            return;
+        }
+        CompletableFuture<MatchResult> waiting = result == null ? null : pending.get(result.getHeader().getId());
+        if (waiting != null) {
+            // What runs on completion (a WebSocket answer, say) logs with the frame's id too.
+            FrameLog.handle(log, "answered", result.getHeader(), () -> waiting.complete(result));
+        }
+    }
+
     private void readResults() {
         while (running) {
             try {
-                for (ConsumerRecord<String, MatchResult> record : consumer.poll(Duration.ofMillis(200))) {
-                    CompletableFuture<MatchResult> waiting = pending.get(record.value().getHeader().getId());
-                    if (waiting != null) {
-                        // What runs on completion (a WebSocket answer, say) logs with the frame's id too.
-                        FrameLog.handle(log, "answered", record.value().getHeader(), () -> waiting.complete(record.value()));
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    if (record.key() != null && waitingSources.containsKey(record.key())) {
+                        answer(record);
                     }
                 }
             } catch (RecordDeserializationException e) {
